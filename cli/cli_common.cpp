@@ -1,0 +1,53 @@
+#include "cli_common.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+
+namespace cinepipe::cli {
+
+namespace {
+// Signal handlers can only reach globals; this one flag is the whole of it.
+CancelToken g_interrupt;
+
+void on_signal(int) { g_interrupt.cancel(); }
+}  // namespace
+
+CancelToken& interrupt_token() { return g_interrupt; }
+
+void install_interrupt_handlers() {
+    struct sigaction sa {};
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
+}
+
+ProgressCallback progress_printer(const GlobalOptions& options, std::string label) {
+    if (options.quiet || !::isatty(STDERR_FILENO)) return {};
+    return [label = std::move(label), last = -1.0](const Progress& p) mutable {
+        // Redraw at most ~10 times a second.
+        if (p.elapsed_seconds - last < 0.1 && p.frames_done != p.frames_total) return;
+        last = p.elapsed_seconds;
+        const double fps = p.elapsed_seconds > 0 ? double(p.frames_done) / p.elapsed_seconds : 0;
+        std::string line = fmt::format("{}  frames {}", label, p.frames_done);
+        if (p.frames_total > 0) {
+            line += fmt::format("/{}", p.frames_total);
+            if (fps > 0)
+                line += fmt::format("  {:.1f} fps  ETA {:.1f} s", fps,
+                                    double(std::max<std::int64_t>(0, p.frames_total - p.frames_done)) / fps);
+        } else if (fps > 0) {
+            line += fmt::format("  {:.1f} fps", fps);
+        }
+        std::fprintf(stderr, "\r\033[K%s", line.c_str());
+        std::fflush(stderr);
+    };
+}
+
+void end_progress_line(const GlobalOptions& options) {
+    if (!options.quiet && ::isatty(STDERR_FILENO)) std::fprintf(stderr, "\r\033[K");
+}
+
+}  // namespace cinepipe::cli

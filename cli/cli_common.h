@@ -1,0 +1,42 @@
+#pragma once
+// What every subcommand shares: exit codes, Ctrl-C, the progress line.
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <string>
+
+#include "cinepipe/cancel.h"
+#include "cinepipe/pipeline.h"
+
+namespace cinepipe::cli {
+
+enum ExitCode : int {
+    kOk = 0,
+    kChecksFailed = 1,
+    kInputError = 2,
+    kOutputError = 3,
+    kInternalError = 4,
+    kInterrupted = 130,
+};
+
+struct GlobalOptions {
+    bool quiet = false;
+    int threads = 0;
+};
+
+// The token SIGINT/SIGTERM cancel; installed once by main().
+CancelToken& interrupt_token();
+void install_interrupt_handlers();
+
+// A progress line ("frames 120/240  48.0 fps  ETA 2.5 s") redrawn on stderr when stderr is a
+// terminal and not --quiet; otherwise nothing.
+ProgressCallback progress_printer(const GlobalOptions& options, std::string label);
+void end_progress_line(const GlobalOptions& options);
+
+// A subcommand: registers its options on `app`, and returns the function that runs it.
+using Runner = std::function<int()>;
+Runner add_probe(CLI::App& app, GlobalOptions& global);
+Runner add_transcode(CLI::App& app, GlobalOptions& global);
+Runner add_samples(CLI::App& app, GlobalOptions& global);
+
+}  // namespace cinepipe::cli

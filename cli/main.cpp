@@ -1,0 +1,69 @@
+// cinepipe: one binary, one file per subcommand. Errors become one line on stderr and an exit
+// code: 2 bad input or usage, 3 output failure, 130 interrupted.
+
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <map>
+
+#include "cinepipe/error.h"
+#include "cinepipe/version.h"
+#include "cli_common.h"
+
+int main(int argc, char** argv) {
+    using namespace cinepipe;
+    using namespace cinepipe::cli;
+    CLI::App app{"cinepipe: decode dailies, grade, check and render masters and proxies", "cinepipe"};
+    app.add_flag_callback(
+        "--version",
+        [] {
+            std::printf("cinepipe %s\n", version_string());
+            throw CLI::Success();
+        },
+        "Print the version and exit");
+    app.require_subcommand(1);
+    GlobalOptions global;
+    app.add_flag("-q,--quiet", global.quiet, "No progress line")->trigger_on_parse();
+
+    std::map<CLI::App*, Runner> runners;
+    auto add = [&](const char* name, const char* help, auto adder) {
+        CLI::App* sub = app.add_subcommand(name, help);
+        sub->add_flag("-q,--quiet", global.quiet, "No progress line");
+        runners[sub] = adder(*sub, global);
+    };
+    add("probe", "Describe a media file or image sequence", add_probe);
+    add("transcode", "Decode once and encode to a master codec", add_transcode);
+    add("samples", "Write synthetic sample dailies", add_samples);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+        std::fprintf(stderr, "cinepipe: %s\n", e.what());
+        std::fprintf(stderr, "Run 'cinepipe --help' for usage.\n");
+        return kInputError;
+    }
+    install_interrupt_handlers();
+    try {
+        for (auto& [sub, run] : runners)
+            if (sub->parsed()) return run();
+    } catch (const Cancelled&) {
+        end_progress_line(global);
+        std::fprintf(stderr, "cinepipe: interrupted; partial outputs removed\n");
+        return kInterrupted;
+    } catch (const InputError& e) {
+        end_progress_line(global);
+        std::fprintf(stderr, "cinepipe: error: %s\n", e.what());
+        return kInputError;
+    } catch (const OutputError& e) {
+        end_progress_line(global);
+        std::fprintf(stderr, "cinepipe: error: %s\n", e.what());
+        return kOutputError;
+    } catch (const std::exception& e) {
+        end_progress_line(global);
+        std::fprintf(stderr, "cinepipe: internal error: %s\n", e.what());
+        return kInternalError;
+    }
+    return kInputError;
+}

@@ -1,0 +1,34 @@
+#pragma once
+// Pixel-format and size conversion of whole frames (swscale inside). YUV<->RGB uses the
+// frame's own matrix and range tags; chroma is resampled with the filter named in
+// ConverterOptions. Safe to call from many threads at once.
+
+#include <memory>
+
+#include "cinepipe/frame.h"
+
+namespace cinepipe {
+
+struct ConverterOptions {
+    PixelFormat format = PixelFormat::Yuv422p10;
+    int width = 0;        // 0: keep the source size
+    int height = 0;
+    std::size_t pool_size = 8;   // bound on converted frames alive at once
+};
+
+class FrameConverter {
+public:
+    explicit FrameConverter(const ConverterOptions& options);
+    ~FrameConverter();
+    FrameConverter(const FrameConverter&) = delete;
+    FrameConverter& operator=(const FrameConverter&) = delete;
+
+    // Returns `in` itself when it already has the target format and size.
+    [[nodiscard]] FramePtr convert(const FramePtr& in) const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace cinepipe

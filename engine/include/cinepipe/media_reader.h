@@ -1,0 +1,67 @@
+#pragma once
+// Sources: a movie file read through libav, an image sequence read through OpenImageIO, or a
+// synthetic test pattern. All hand out MediaUnits in presentation order.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cinepipe/audio.h"
+#include "cinepipe/frame.h"
+#include "cinepipe/media_info.h"
+
+namespace cinepipe {
+
+// One step of the pipeline: a video frame and, per audio stream, the samples that play
+// during it. Audio is cut at sample-exact frame boundaries (sample n belongs to frame
+// floor(n * rate / sample_rate)), so nothing is lost or repeated. Audio past the last video
+// frame arrives in units without video; audio-only sources produce only such units.
+struct MediaUnit {
+    FramePtr video;
+    std::vector<AudioBuffer> audio;  // one entry per audio stream, possibly empty
+};
+
+// A break in the frame timing: the pts did not advance by one frame duration.
+struct TimestampDiscontinuity {
+    std::int64_t frame_index = 0;   // the first frame after the break
+    std::int64_t expected_pts = 0;
+    std::int64_t actual_pts = 0;
+};
+
+struct ReadStats {
+    std::int64_t frames = 0;
+    std::int64_t corrupt_frames = 0;
+    std::int64_t audio_samples = 0;     // per channel, first audio stream
+    std::vector<TimestampDiscontinuity> discontinuities;
+};
+
+struct ReaderOptions {
+    int decoder_threads = 0;          // 0: libav picks
+    Rational sequence_rate{24, 1};    // for image sequences without a rate in the header
+    bool decode_audio = true;
+    // Off (the default for transcoding): damaged packets, corrupt pictures and truncation are
+    // errors. On (for QC): they are counted in ReadStats and reading goes on.
+    bool tolerate_damage = false;
+};
+
+class MediaReader {
+public:
+    virtual ~MediaReader() = default;
+
+    // Opens a movie file, or an image sequence given as a pattern ("shot.%06d.exr",
+    // "shot.####.dpx") or as one of its files. Throws InputError naming the path and reason.
+    static std::unique_ptr<MediaReader> open(const std::string& path,
+                                             const ReaderOptions& options = {});
+
+    [[nodiscard]] virtual const MediaInfo& info() const = 0;
+    // The next unit in presentation order, or nullopt at the end of the source.
+    virtual std::optional<MediaUnit> next() = 0;
+    [[nodiscard]] virtual const ReadStats& stats() const = 0;
+};
+
+// Probe without decoding pictures (frame count from the packets).
+MediaInfo probe(const std::string& path, const ReaderOptions& options = {});
+
+}  // namespace cinepipe

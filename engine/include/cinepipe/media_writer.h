@@ -1,0 +1,80 @@
+#pragma once
+// Sinks that write MediaUnits: movie files through libav, image sequences through
+// OpenImageIO. Output is atomic: everything is written under a temporary name beside the
+// target and renamed by finish(); a writer destroyed before finish() removes what it wrote.
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cinepipe/color_tags.h"
+#include "cinepipe/media_reader.h"
+#include "cinepipe/pixel_format.h"
+#include "cinepipe/rational.h"
+#include "cinepipe/timecode.h"
+
+namespace cinepipe {
+
+struct VideoCodecPreset {
+    std::string name;          // "prores_hq", "dnxhr_hqx", "ffv1", "exr_half", ...
+    std::string description;
+    bool image_sequence;       // written through OpenImageIO, one file per frame
+};
+
+// Every codec name `transcode --codec` accepts, in a stable order.
+const std::vector<VideoCodecPreset>& video_codec_presets();
+// The default codec for an output path: by extension (.mov/.mxf -> prores_hq, .mp4 -> h264,
+// .mkv -> ffv1, .exr -> exr_half, .dpx -> dpx10, .tif/.tiff -> tiff16).
+std::string default_video_codec(const std::string& path);
+
+enum class AudioCodec { None, Pcm16, Pcm24, Aac };
+std::optional<AudioCodec> audio_codec_from_string(const std::string& name);
+std::string to_string(AudioCodec codec);
+
+struct AudioTrackConfig {
+    int channels = 2;
+    int sample_rate = 48000;
+};
+
+struct WriterConfig {
+    std::string path;            // movie file, or a sequence pattern ("out.%06d.exr")
+    std::string video_codec;     // a preset name; empty: default_video_codec(path)
+    AudioCodec audio_codec = AudioCodec::Pcm24;
+    int width = 0;
+    int height = 0;
+    Rational frame_rate{24, 1};
+    Rational sample_aspect{1, 1};
+    ColorTags tags;
+    FieldOrder field_order = FieldOrder::Progressive;
+    bool has_alpha = false;      // keep alpha where the codec can (prores_4444)
+    // The source's working format: lossless codecs (ffv1) keep it instead of converting.
+    std::optional<PixelFormat> source_format;
+    std::optional<Timecode> start_timecode;
+    std::string reel_name;
+    std::vector<AudioTrackConfig> audio;   // one per audio stream to write
+    int threads = 0;             // encoder threads; 0: libav picks
+    bool overwrite = false;
+    std::int64_t first_frame_number = 0;  // image sequences: number of the first file
+};
+
+class MediaWriter {
+public:
+    virtual ~MediaWriter() = default;
+
+    // Validates the configuration (codec, container, audio, target) and opens the encoder.
+    // Throws InputError for an impossible request and OutputError when the target exists
+    // (without overwrite) or cannot be written.
+    static std::unique_ptr<MediaWriter> create(const WriterConfig& config);
+
+    // The pixel format and size frames must have when passed to write().
+    [[nodiscard]] virtual PixelFormat input_format() const = 0;
+    // Must be called in presentation order.
+    virtual void write(const MediaUnit& unit) = 0;
+    // Flushes encoders, finalises the container and renames into place.
+    virtual void finish() = 0;
+    // The final path(s) written (one for a movie, one per frame for a sequence).
+    [[nodiscard]] virtual std::vector<std::string> outputs() const = 0;
+};
+
+}  // namespace cinepipe

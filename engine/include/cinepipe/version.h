@@ -1,0 +1,5 @@
+#pragma once
+
+namespace cinepipe {
+const char* version_string();
+}

@@ -1,0 +1,40 @@
+#pragma once
+// Nothing half-written ever sits at a final output name: a writer works on a hidden
+// temporary file beside the target (same folder, so the rename is atomic) and commit()
+// renames it into place. Destroying an uncommitted AtomicFile removes the temporary.
+
+#include <string>
+
+namespace cinepipe {
+
+class AtomicFile {
+public:
+    // Throws OutputError if `final_path` exists and `overwrite` is false, or if its folder
+    // does not exist or is not writable.
+    AtomicFile(std::string final_path, bool overwrite);
+    ~AtomicFile();
+    AtomicFile(AtomicFile&& other) noexcept;
+    AtomicFile& operator=(AtomicFile&&) = delete;
+    AtomicFile(const AtomicFile&) = delete;
+    AtomicFile& operator=(const AtomicFile&) = delete;
+
+    // ".<stem>.cinepipe-tmp-<pid>-<n><ext>": keeps the extension, so libav and OpenImageIO
+    // pick the same format for it as for the final name.
+    [[nodiscard]] const std::string& temp_path() const { return temp_; }
+    [[nodiscard]] const std::string& final_path() const { return final_; }
+    void commit();
+    // Remove the temporary now (also done by the destructor).
+    void discard() noexcept;
+
+private:
+    std::string final_;
+    std::string temp_;
+    bool overwrite_;
+    bool done_ = false;
+};
+
+// Check before any decoding starts that `path` may be created: its folder exists and is
+// writable, and it does not exist unless `overwrite`. Throws OutputError.
+void check_output_target(const std::string& path, bool overwrite);
+
+}  // namespace cinepipe

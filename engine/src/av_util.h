@@ -1,0 +1,94 @@
+#pragma once
+// RAII owners and small translations for libav objects. Private to the engine: public
+// headers never mention libav types.
+
+extern "C" {
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+#include <libavutil/avutil.h>
+#include <libavutil/frame.h>
+#include <libavutil/pixdesc.h>
+#include <libswresample/swresample.h>
+#include <libswscale/swscale.h>
+}
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "cinepipe/color_tags.h"
+#include "cinepipe/pixel_format.h"
+#include "cinepipe/rational.h"
+
+namespace cinepipe::av {
+
+struct InputContextDeleter {
+    void operator()(AVFormatContext* ctx) const { avformat_close_input(&ctx); }
+};
+struct CodecContextDeleter {
+    void operator()(AVCodecContext* ctx) const { avcodec_free_context(&ctx); }
+};
+struct FrameDeleter {
+    void operator()(AVFrame* f) const { av_frame_free(&f); }
+};
+struct PacketDeleter {
+    void operator()(AVPacket* p) const { av_packet_free(&p); }
+};
+struct SwsDeleter {
+    void operator()(SwsContext* s) const { sws_freeContext(s); }
+};
+struct SwrDeleter {
+    void operator()(SwrContext* s) const { swr_free(&s); }
+};
+struct DictDeleter {
+    void operator()(AVDictionary* d) const { av_dict_free(&d); }
+};
+
+using InputContext = std::unique_ptr<AVFormatContext, InputContextDeleter>;
+using CodecContext = std::unique_ptr<AVCodecContext, CodecContextDeleter>;
+using FramePtr = std::unique_ptr<AVFrame, FrameDeleter>;
+using PacketPtr = std::unique_ptr<AVPacket, PacketDeleter>;
+using SwsPtr = std::unique_ptr<SwsContext, SwsDeleter>;
+using SwrPtr = std::unique_ptr<SwrContext, SwrDeleter>;
+
+FramePtr make_frame();
+PacketPtr make_packet();
+
+// "Invalid data found when processing input" for an AVERROR code.
+std::string error_string(int err);
+
+inline Rational to_rational(AVRational r) { return {r.num, r.den}; }
+inline AVRational to_av(Rational r) {
+    return {static_cast<int>(r.num), static_cast<int>(r.den)};
+}
+
+AVPixelFormat to_av(PixelFormat fmt);
+std::optional<PixelFormat> from_av(AVPixelFormat fmt);
+// The canonical working format that holds `fmt` without loss (bit depth, chroma, alpha).
+PixelFormat nearest_working_format(AVPixelFormat fmt);
+
+ColorTags tags_from(const AVCodecParameters& par);
+ColorTags tags_from(const AVFrame& frame);
+void apply_tags(const ColorTags& tags, AVCodecContext& ctx);
+FieldOrder field_order_from(AVFieldOrder order);
+AVFieldOrder to_av(FieldOrder order);
+
+// Silence libav's own stderr chatter unless CINEPIPE_LOG_LEVEL asks for it: the engine
+// reports problems itself, as one line with context.
+void init_logging();
+
+}  // namespace cinepipe::av
+
+#include "cinepipe/frame.h"
+
+namespace cinepipe::av {
+
+// Wrap a decoded AVFrame (whose format is in the working set) as a VideoFrame without
+// copying: the VideoFrame keeps its own reference to the libav buffers.
+std::shared_ptr<VideoFrame> wrap_frame(const AVFrame& src, PixelFormat format);
+
+// The reverse, for encoders: an AVFrame referencing the VideoFrame's pixels (no copy). The
+// AVFrame's buffer holds a reference to the VideoFrame until the encoder releases it.
+FramePtr to_avframe(const cinepipe::FramePtr& frame);
+
+}  // namespace cinepipe::av

@@ -1,0 +1,67 @@
+#include "cinepipe/pipeline.h"
+
+#include <tbb/info.h>
+#include <tbb/parallel_pipeline.h>
+#include <tbb/task_arena.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "cinepipe/error.h"
+
+namespace cinepipe {
+
+int SchedulePolicy::resolved_threads() const {
+    if (threads > 0) return threads;
+    return std::max(1, tbb::info::default_concurrency());
+}
+
+int SchedulePolicy::resolved_in_flight() const {
+    if (frames_in_flight > 0) return frames_in_flight;
+    return 2 * resolved_threads() + 2;
+}
+
+void run_pipeline(MediaReader& reader, const PipelineStages& stages, const SchedulePolicy& policy,
+                  const CancelToken& cancel) {
+    using clock = std::chrono::steady_clock;
+    const auto start = clock::now();
+    Progress progress;
+    progress.frames_total = reader.info().video ? reader.info().video->frame_count : 0;
+
+    auto read = [&](tbb::flow_control& fc) -> MediaUnit {
+        cancel.throw_if_cancelled();
+        auto unit = reader.next();
+        if (!unit) {
+            fc.stop();
+            return {};
+        }
+        return std::move(*unit);
+    };
+    auto transform = [&](MediaUnit unit) -> MediaUnit {
+        if (stages.transform && !cancel.cancelled()) return stages.transform(std::move(unit));
+        return unit;
+    };
+    auto sink = [&](MediaUnit unit) {
+        // Checked here too so that a cancelled run stops before it writes another frame.
+        cancel.throw_if_cancelled();
+        if (stages.sink) stages.sink(unit);
+        if (unit.video) ++progress.frames_done;
+        if (stages.progress) {
+            progress.elapsed_seconds = std::chrono::duration<double>(clock::now() - start).count();
+            stages.progress(progress);
+        }
+    };
+
+    // The arena caps the pipeline at the requested thread count; the token count caps the
+    // units (and so the frames) alive at once.
+    tbb::task_arena arena(policy.resolved_threads());
+    arena.execute([&] {
+        tbb::parallel_pipeline(
+            static_cast<std::size_t>(policy.resolved_in_flight()),
+            tbb::make_filter<void, MediaUnit>(tbb::filter_mode::serial_in_order, read) &
+                tbb::make_filter<MediaUnit, MediaUnit>(tbb::filter_mode::parallel, transform) &
+                tbb::make_filter<MediaUnit, void>(tbb::filter_mode::serial_in_order, sink));
+    });
+}
+
+}  // namespace cinepipe

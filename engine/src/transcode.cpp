@@ -1,0 +1,85 @@
+#include "cinepipe/transcode.h"
+
+#include <filesystem>
+
+#include "cinepipe/error.h"
+#include "cinepipe/frame_converter.h"
+
+namespace cinepipe {
+
+namespace {
+
+AudioCodec default_audio_codec(const std::string& output) {
+    std::string ext = std::filesystem::path(output).extension().string();
+    for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return ext == ".mp4" || ext == ".m4v" ? AudioCodec::Aac : AudioCodec::Pcm24;
+}
+
+}  // namespace
+
+WriterConfig writer_config_for(const MediaInfo& source, const std::string& output) {
+    if (!source.video) throw InputError(source.path + ": has no video stream");
+    const VideoStreamInfo& v = *source.video;
+    WriterConfig cfg;
+    cfg.path = output;
+    cfg.audio_codec = default_audio_codec(output);
+    cfg.width = v.width;
+    cfg.height = v.height;
+    cfg.frame_rate = v.frame_rate;
+    cfg.sample_aspect = v.sample_aspect;
+    cfg.tags = v.tags;
+    cfg.field_order = v.field_order == FieldOrder::Unknown ? FieldOrder::Progressive : v.field_order;
+    cfg.has_alpha = v.has_alpha;
+    cfg.source_format = v.working_format;
+    cfg.start_timecode = source.start_timecode;
+    cfg.reel_name = source.reel_name;
+    cfg.first_frame_number = source.is_sequence ? source.first_frame_number : 0;
+    for (const auto& a : source.audio) cfg.audio.push_back({a.channels, a.sample_rate});
+    return cfg;
+}
+
+TranscodeResult encode(MediaReader& reader, const WriterConfig& config, const SchedulePolicy& schedule,
+                       const CancelToken& cancel, const ProgressCallback& progress) {
+    auto writer = MediaWriter::create(config);
+    const auto& v = *reader.info().video;
+    ConverterOptions conv;
+    conv.format = writer->input_format();
+    conv.width = v.width;
+    conv.height = v.height;
+    conv.pool_size = static_cast<std::size_t>(schedule.resolved_in_flight()) + 4;
+    FrameConverter converter(conv);
+
+    PipelineStages stages;
+    stages.transform = [&](MediaUnit unit) {
+        if (unit.video) unit.video = converter.convert(unit.video);
+        return unit;
+    };
+    stages.sink = [&](const MediaUnit& unit) { writer->write(unit); };
+    stages.progress = progress;
+    run_pipeline(reader, stages, schedule, cancel);
+    writer->finish();
+
+    TranscodeResult result;
+    result.frames = reader.stats().frames;
+    result.audio_samples = reader.stats().audio_samples;
+    result.corrupt_frames = reader.stats().corrupt_frames;
+    result.discontinuities = reader.stats().discontinuities.size();
+    result.outputs = writer->outputs();
+    return result;
+}
+
+TranscodeResult transcode(const TranscodeOptions& options, const CancelToken& cancel) {
+    ReaderOptions reader_options = options.reader;
+    if (reader_options.decoder_threads == 0)
+        reader_options.decoder_threads = options.schedule.resolved_threads();
+    auto reader = MediaReader::open(options.input, reader_options);
+    if (!reader->info().video) throw InputError(options.input + ": has no video stream to transcode");
+    WriterConfig cfg = writer_config_for(reader->info(), options.output);
+    cfg.video_codec = options.video_codec;
+    if (options.audio_codec) cfg.audio_codec = *options.audio_codec;
+    cfg.threads = options.schedule.resolved_threads();
+    cfg.overwrite = options.overwrite;
+    return encode(*reader, cfg, options.schedule, cancel, options.progress);
+}
+
+}  // namespace cinepipe
