@@ -26,7 +26,7 @@ std::string error_string(int err) {
 }
 
 namespace {
-constexpr std::array<std::pair<PixelFormat, AVPixelFormat>, 15> kFormats{{
+constexpr std::array<std::pair<PixelFormat, AVPixelFormat>, 16> kFormats{{
     {PixelFormat::Yuv420p8, AV_PIX_FMT_YUV420P},
     {PixelFormat::Yuv422p8, AV_PIX_FMT_YUV422P},
     {PixelFormat::Yuv444p8, AV_PIX_FMT_YUV444P},
@@ -34,6 +34,7 @@ constexpr std::array<std::pair<PixelFormat, AVPixelFormat>, 15> kFormats{{
     {PixelFormat::Yuv422p10, AV_PIX_FMT_YUV422P10LE},
     {PixelFormat::Yuv444p10, AV_PIX_FMT_YUV444P10LE},
     {PixelFormat::Yuva444p10, AV_PIX_FMT_YUVA444P10LE},
+    {PixelFormat::Yuva444p12, AV_PIX_FMT_YUVA444P12LE},
     {PixelFormat::Yuv420p12, AV_PIX_FMT_YUV420P12LE},
     {PixelFormat::Yuv422p12, AV_PIX_FMT_YUV422P12LE},
     {PixelFormat::Yuv444p12, AV_PIX_FMT_YUV444P12LE},
@@ -69,7 +70,10 @@ PixelFormat nearest_working_format(AVPixelFormat fmt) {
         if (is_float || depth > 16) return alpha ? PixelFormat::Gbrapf32 : PixelFormat::Gbrpf32;
         return alpha ? PixelFormat::Rgba64 : PixelFormat::Rgb48;
     }
-    if (alpha) return depth <= 10 ? PixelFormat::Yuva444p10 : PixelFormat::Gbrapf32;
+    if (alpha) {
+        if (depth <= 10) return PixelFormat::Yuva444p10;
+        return depth <= 12 ? PixelFormat::Yuva444p12 : PixelFormat::Gbrapf32;
+    }
     const int sx = d->log2_chroma_w;
     const int sy = d->log2_chroma_h;
     if (depth <= 8) {

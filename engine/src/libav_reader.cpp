@@ -242,6 +242,14 @@ public:
             video_tb_ = av::to_rational(st->time_base);
             frame_duration_ = rescale(1, info_.video->frame_rate.inverse(), video_tb_);
             expected_frames_ = st->nb_frames;
+            // Containers without a frame index (MKV, MXF) still state a duration in their
+            // header; trust it (minus a frame of rounding) unless libav only guessed it from
+            // the bit rate.
+            if (expected_frames_ <= 0 && fmt_->duration_estimation_method != AVFMT_DURATION_FROM_BITRATE &&
+                info_.video->duration > 0) {
+                expected_frames_ = std::llround(info_.video->duration * info_.video->frame_rate.to_double()) - 1;
+                expected_is_estimate_ = true;
+            }
         }
         if (options.decode_audio) {
             for (const auto& a : info_.audio) {
@@ -331,7 +339,8 @@ private:
         if (checked_ || options_.tolerate_damage) return;
         checked_ = true;
         if (expected_frames_ > 0 && stats_.frames < expected_frames_)
-            throw InputError(path_ + ": truncated or damaged: the container lists " +
+            throw InputError(path_ + ": truncated or damaged: the container " +
+                             (expected_is_estimate_ ? "duration implies at least " : "lists ") +
                              std::to_string(expected_frames_) + " frames but only " +
                              std::to_string(stats_.frames) + " could be decoded");
     }
@@ -522,6 +531,7 @@ private:
     Rational video_tb_{1, 24};
     std::int64_t frame_duration_ = 1;
     std::int64_t expected_frames_ = 0;
+    bool expected_is_estimate_ = false;
     std::vector<AudioTrack> audio_;
     av::PacketPtr packet_;
     av::FramePtr decoded_;

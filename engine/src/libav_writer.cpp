@@ -55,6 +55,13 @@ PixelFormat encoder_format(const LibavCodecPreset& preset, const WriterConfig& c
     return preset.format;
 }
 
+bool supports(const AVCodec& codec, PixelFormat fmt) {
+    if (!codec.pix_fmts) return true;
+    for (const AVPixelFormat* p = codec.pix_fmts; *p != AV_PIX_FMT_NONE; ++p)
+        if (*p == av::to_av(fmt)) return true;
+    return false;
+}
+
 class LibavWriter final : public MediaWriter {
 public:
     explicit LibavWriter(const WriterConfig& cfg)
@@ -89,6 +96,9 @@ public:
             throw OutputError(cfg.path + ": cannot create output file (" + av::error_string(err) + ")");
         AVDictionary* opts = nullptr;
         const std::string muxer = ofmt->name;
+        // Matroska otherwise stamps a random segment UID into every file; the same job must
+        // give the same bytes (for checksums, and whatever --threads is).
+        if (muxer == "matroska") out_->flags |= AVFMT_FLAG_BITEXACT;
         if (muxer == "mov" || muxer == "mp4") {
             av_dict_set(&opts, "movflags", "+write_colr", 0);
             av_dict_set(&opts, "write_tmcd", "1", 0);
@@ -132,6 +142,8 @@ private:
         if (!codec) throw InputError(cfg_.path + ": this FFmpeg has no " + preset.encoder + " encoder");
         if (avformat_query_codec(out_->oformat, codec->id, FF_COMPLIANCE_NORMAL) == 0)
             throw InputError(cfg_.path + ": " + codec_name + " cannot be stored in " + out_->oformat->name);
+        if (preset.keeps_source_format && !supports(*codec, format_))
+            format_ = cfg_.has_alpha ? preset.alpha_format : preset.format;
         video_.reset(avcodec_alloc_context3(codec));
         if (!video_) throw std::bad_alloc();
         AVCodecContext& c = *video_;

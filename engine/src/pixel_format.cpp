@@ -8,7 +8,7 @@ namespace {
 using F = ColorFamily;
 using S = SampleType;
 // Order matches the PixelFormat enum.
-constexpr std::array<PixelFormatInfo, 15> kInfo{{
+constexpr std::array<PixelFormatInfo, 16> kInfo{{
     {"yuv420p", F::Yuv, S::U8, 8, 3, 3, 1, 1, false},
     {"yuv422p", F::Yuv, S::U8, 8, 3, 3, 1, 0, false},
     {"yuv444p", F::Yuv, S::U8, 8, 3, 3, 0, 0, false},
@@ -16,6 +16,7 @@ constexpr std::array<PixelFormatInfo, 15> kInfo{{
     {"yuv422p10", F::Yuv, S::U16, 10, 3, 3, 1, 0, false},
     {"yuv444p10", F::Yuv, S::U16, 10, 3, 3, 0, 0, false},
     {"yuva444p10", F::Yuv, S::U16, 10, 4, 4, 0, 0, true},
+    {"yuva444p12", F::Yuv, S::U16, 12, 4, 4, 0, 0, true},
     {"yuv420p12", F::Yuv, S::U16, 12, 3, 3, 1, 1, false},
     {"yuv422p12", F::Yuv, S::U16, 12, 3, 3, 1, 0, false},
     {"yuv444p12", F::Yuv, S::U16, 12, 3, 3, 0, 0, false},

@@ -34,7 +34,7 @@ const SampleSpec kSpecs[] = {
      "FFV1 lossless, 24-bit PCM stereo, MKV"},
     {"A001C005_prores_4444.mov", "prores_4444", AudioCodec::Pcm24, PixelFormat::Yuva444p10, "05:00:00:00", false,
      "ProRes 4444 with alpha, 24-bit PCM stereo, MOV"},
-    {"B001C001_hevc_2997df.mov", "h265", AudioCodec::Pcm16, PixelFormat::Yuv420p10, "01:00:58;00", true,
+    {"B001C001_hevc_2997df.mov", "h265", AudioCodec::Pcm16, PixelFormat::Yuv420p10, "01:00:59;00", true,
      "HEVC 10-bit at 29.97 drop frame across a minute boundary, 16-bit PCM, MOV"},
     {"A001C006_dpx/A001C006.%06d.dpx", "dpx10", AudioCodec::None, PixelFormat::Yuv444p10, "01:00:00:00", false,
      "DPX 10-bit RGB image sequence starting at frame 86400"},

@@ -168,19 +168,24 @@ private:
         const auto& fi = cinepipe::info(o_.format);
         const int cw = f.plane_width(1);
         const int ch = f.plane_height(1);
+        // Chroma: a horizontal hue sweep that scrolls with the texture and a vertical one,
+        // computed once per row/column rather than per sample.
+        cb_row_.resize(static_cast<std::size_t>(cw));
+        cr_col_.resize(static_cast<std::size_t>(ch));
+        for (int x = 0; x < cw; ++x)
+            cb_row_[static_cast<std::size_t>(x)] =
+                0.5 + 0.2 * std::sin(2 * kPi * (double((x << fi.chroma_shift_x) + shift) / w));
+        for (int y = 0; y < ch; ++y)
+            cr_col_[static_cast<std::size_t>(y)] = 0.5 + 0.2 * std::cos(2 * kPi * (double(y << fi.chroma_shift_y) / h));
         for (int y = 0; y < ch; ++y) {
+            const int py = y << fi.chroma_shift_y;
             for (int x = 0; x < cw; ++x) {
-                double cb = 0.5;
-                double cr = 0.5;
-                if (!slate) {
-                    const int px = x << fi.chroma_shift_x;
-                    const int py = y << fi.chroma_shift_y;
-                    cb = 0.5 + 0.2 * std::sin(2 * kPi * (double(px + shift) / w));
-                    cr = 0.5 + 0.2 * std::cos(2 * kPi * (double(py) / h));
-                    if (px >= bx && px < bx + bw && py >= by && py < by + bh) {
-                        cb = 0.3;  // an orange-ish box
-                        cr = 0.75;
-                    }
+                const int px = x << fi.chroma_shift_x;
+                double cb = slate ? 0.5 : cb_row_[static_cast<std::size_t>(x)];
+                double cr = slate ? 0.5 : cr_col_[static_cast<std::size_t>(y)];
+                if (!slate && px >= bx && px < bx + bw && py >= by && py < by + bh) {
+                    cb = 0.3;  // an orange-ish box
+                    cr = 0.75;
                 }
                 put<T>(f, 1, x, y, code(cb, true));
                 put<T>(f, 2, x, y, code(cr, true));
@@ -271,6 +276,8 @@ private:
     std::int64_t next_ = 0;
     std::unique_ptr<FramePool> pool_;
     std::vector<float> texture_;
+    std::vector<double> cb_row_;
+    std::vector<double> cr_col_;
 };
 
 }  // namespace

@@ -16,6 +16,7 @@ enum class PixelFormat : std::uint8_t {
     Yuv422p10,
     Yuv444p10,
     Yuva444p10,
+    Yuva444p12,  // ProRes 4444 decodes to this
     Yuv420p12,
     Yuv422p12,
     Yuv444p12,

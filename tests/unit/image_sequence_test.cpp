@@ -1,0 +1,471 @@
+// Image-sequence naming, reading and writing through OpenImageIO. Fixtures are written at
+// run time into a fresh temporary folder that is removed afterwards.
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "cinepipe/error.h"
+#include "cinepipe/frame.h"
+#include "cinepipe/media_reader.h"
+#include "cinepipe/media_writer.h"
+#include "cinepipe/timecode.h"
+#include "image_sequence.h"
+#include "sequence_pattern.h"
+
+namespace fs = std::filesystem;
+using namespace cinepipe;
+
+namespace {
+
+class TempDir {
+public:
+    TempDir() {
+        static std::atomic<unsigned> counter{0};
+        std::random_device rd;
+        for (int attempt = 0; attempt < 100; ++attempt) {
+            const auto name = "cinepipe-imgseq-" + std::to_string(rd()) + "-" +
+                              std::to_string(counter.fetch_add(1));
+            path_ = fs::temp_directory_path() / name;
+            if (fs::create_directory(path_)) return;
+        }
+        throw std::runtime_error("cannot create a temporary folder");
+    }
+    ~TempDir() {
+        std::error_code ec;
+        fs::remove_all(path_, ec);
+    }
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+
+    [[nodiscard]] std::string file(const std::string& name) const { return (path_ / name).string(); }
+    [[nodiscard]] const fs::path& path() const { return path_; }
+
+    [[nodiscard]] std::vector<std::string> entries() const {
+        std::vector<std::string> names;
+        for (const auto& e : fs::directory_iterator(path_)) names.push_back(e.path().filename().string());
+        std::sort(names.begin(), names.end());
+        return names;
+    }
+
+private:
+    fs::path path_;
+};
+
+void touch(const std::string& path) { std::ofstream(path) << "x"; }
+
+// A gradient that differs per frame so a frame read back in the wrong place shows.
+float expected_float(int c, int x, int y, int frame) {
+    switch (c) {
+        case 0: return static_cast<float>(x) / 63.0f;                       // R
+        case 1: return static_cast<float>(y) / 31.0f;                       // G
+        default: return 0.25f * static_cast<float>(frame) + 0.01f * static_cast<float>(x + y);
+    }
+}
+
+void fill_float(VideoFrame& f, int frame) {
+    // Planar G, B, R.
+    constexpr int kPlaneChannel[3] = {1, 2, 0};
+    for (int p = 0; p < 3; ++p)
+        for (int y = 0; y < f.height; ++y) {
+            auto* row = reinterpret_cast<float*>(f.mutable_plane(p) + y * f.stride[p]);
+            for (int x = 0; x < f.width; ++x) row[x] = expected_float(kPlaneChannel[p], x, y, frame);
+        }
+}
+
+std::uint16_t expected_u16(int c, int x, int y) {
+    const int v = c == 0 ? x * 1040 : c == 1 ? y * 2114 : 65535 - (x + y) * 600;
+    return static_cast<std::uint16_t>(std::clamp(v, 0, 65535));
+}
+
+void fill_u16(VideoFrame& f) {
+    for (int y = 0; y < f.height; ++y) {
+        auto* row = reinterpret_cast<std::uint16_t*>(f.mutable_plane(0) + y * f.stride[0]);
+        for (int x = 0; x < f.width; ++x)
+            for (int c = 0; c < 3; ++c) row[x * 3 + c] = expected_u16(c, x, y);
+    }
+}
+
+WriterConfig config_for(const std::string& path, int width, int height) {
+    WriterConfig c;
+    c.path = path;
+    c.width = width;
+    c.height = height;
+    c.frame_rate = {24, 1};
+    return c;
+}
+
+}  // namespace
+
+TEST(SequencePattern, ParsesPrintfPattern) {
+    const auto p = parse_sequence_pattern("/plates/a/shot.%06d.exr");
+    ASSERT_TRUE(p);
+    EXPECT_EQ(p->form, SequenceForm::Printf);
+    EXPECT_EQ(p->folder, "/plates/a");
+    EXPECT_EQ(p->prefix, "shot.");
+    EXPECT_EQ(p->suffix, ".exr");
+    EXPECT_EQ(p->padding, 6);
+    EXPECT_TRUE(p->is_pattern());
+    EXPECT_EQ(p->path_for(100), "/plates/a/shot.000100.exr");
+    EXPECT_EQ(p->path_for(1234567), "/plates/a/shot.1234567.exr");
+
+    const auto unpadded = parse_sequence_pattern("shot.%d.dpx");
+    ASSERT_TRUE(unpadded);
+    EXPECT_EQ(unpadded->padding, 0);
+    EXPECT_EQ(unpadded->folder, "");
+    EXPECT_EQ(unpadded->path_for(7), "shot.7.dpx");
+    EXPECT_EQ(unpadded->extension(), "dpx");
+}
+
+TEST(SequencePattern, ParsesHashPattern) {
+    const auto p = parse_sequence_pattern("renders/shot_####.DPX");
+    ASSERT_TRUE(p);
+    EXPECT_EQ(p->form, SequenceForm::Hash);
+    EXPECT_EQ(p->prefix, "shot_");
+    EXPECT_EQ(p->suffix, ".DPX");
+    EXPECT_EQ(p->padding, 4);
+    EXPECT_EQ(p->extension(), "dpx");
+    EXPECT_EQ(p->path_for(12), "renders/shot_0012.DPX");
+}
+
+TEST(SequencePattern, ParsesMemberFile) {
+    const auto p = parse_sequence_pattern("/plates/A001_C002.000100.exr");
+    ASSERT_TRUE(p);
+    EXPECT_EQ(p->form, SequenceForm::File);
+    EXPECT_FALSE(p->is_pattern());
+    EXPECT_EQ(p->prefix, "A001_C002.");
+    EXPECT_EQ(p->suffix, ".exr");
+    EXPECT_EQ(p->padding, 6);
+    ASSERT_TRUE(p->given_frame);
+    EXPECT_EQ(*p->given_frame, 100);
+    EXPECT_EQ(p->path_for(101), "/plates/A001_C002.000101.exr");
+
+    EXPECT_FALSE(parse_sequence_pattern("/plates/clip.mov"));
+    EXPECT_FALSE(parse_sequence_pattern("/plates/clip.mp4"));  // the 4 is the extension's
+}
+
+TEST(SequencePattern, RecognisesSequencePaths) {
+    EXPECT_TRUE(looks_like_image_sequence("out.%06d.png"));
+    EXPECT_TRUE(looks_like_image_sequence("out.%d.exr"));
+    EXPECT_TRUE(looks_like_image_sequence("out.####.dpx"));
+    EXPECT_TRUE(looks_like_image_sequence("/nonexistent/shot.0001.EXR"));
+    EXPECT_TRUE(looks_like_image_sequence("/nonexistent/shot.tiff"));
+    EXPECT_FALSE(looks_like_image_sequence("/nonexistent/clip.mov"));
+
+    TempDir dir;
+    const auto movie = dir.file("take#2.mov");
+    touch(movie);
+    EXPECT_FALSE(looks_like_image_sequence(movie)) << "an existing movie is not a pattern";
+}
+
+TEST(SequencePattern, ScansExistingFramesWithGap) {
+    TempDir dir;
+    for (const char* name : {"shot.0001.exr", "shot.0002.exr", "shot.0004.exr", "shot.10000.exr"})
+        touch(dir.file(name));
+    // Near misses that must not count as members.
+    for (const char* name : {"shot.1.exr", "shot.00003.exr", "shot.0003.exr.bak", "other.0003.exr",
+                             "shot.00a3.exr", "shot..exr"})
+        touch(dir.file(name));
+    fs::create_directory(dir.path() / "shot.0005.exr");
+
+    const auto hash = parse_sequence_pattern(dir.file("shot.####.exr"));
+    ASSERT_TRUE(hash);
+    EXPECT_EQ(scan_frames(*hash), (std::vector<std::int64_t>{1, 2, 4, 10000}));
+
+    const auto member = parse_sequence_pattern(dir.file("shot.0002.exr"));
+    ASSERT_TRUE(member);
+    EXPECT_EQ(scan_frames(*member), (std::vector<std::int64_t>{1, 2, 4, 10000}));
+
+    // %d takes any digit run; of two names for frame 1 the unpadded one is its path.
+    const auto any = parse_sequence_pattern(dir.file("shot.%d.exr"));
+    ASSERT_TRUE(any);
+    EXPECT_EQ(scan_frames(*any), (std::vector<std::int64_t>{1, 2, 3, 4, 10000}));
+    const auto files = scan_files(*any);
+    ASSERT_FALSE(files.empty());
+    EXPECT_EQ(files.front().path, dir.file("shot.1.exr"));
+
+    EXPECT_TRUE(scan_frames(*parse_sequence_pattern(dir.file("none.%04d.exr"))).empty());
+}
+
+TEST(SequenceTimecode, PacksSmpteBcd) {
+    const Timecode tc = Timecode::parse("01:00:00:02", {24, 1});
+    EXPECT_EQ(encode_smpte_timecode(tc), 0x01000002u);
+    const auto back = decode_smpte_timecode(0x01000002u, {24, 1});
+    ASSERT_TRUE(back);
+    EXPECT_EQ(back->to_string(), "01:00:00:02");
+
+    const Timecode df = Timecode::parse("10:01:00;02", {30000, 1001});
+    EXPECT_EQ(encode_smpte_timecode(df), 0x10010002u | 0x40u);
+    const auto df_back = decode_smpte_timecode(encode_smpte_timecode(df), {30000, 1001});
+    ASSERT_TRUE(df_back);
+    EXPECT_EQ(*df_back, df);
+
+    const Timecode high = Timecode::parse("00:00:01;57", {60000, 1001});
+    const auto high_back = decode_smpte_timecode(encode_smpte_timecode(high), {60000, 1001});
+    ASSERT_TRUE(high_back);
+    EXPECT_EQ(high_back->to_string(), "00:00:01;57");
+
+    EXPECT_FALSE(decode_smpte_timecode(0xFFFFFFFFu, {24, 1})) << "DPX's 'undefined' value";
+    EXPECT_FALSE(decode_smpte_timecode(0x00000030u, {24, 1})) << "frame 30 at 24 fps";
+}
+
+TEST(ImageSequence, ExrRoundTripReportsGap) {
+    TempDir dir;
+    constexpr int kW = 64;
+    constexpr int kH = 32;
+    const std::string pattern = dir.file("out.%06d.exr");
+    {
+        auto cfg = config_for(pattern, kW, kH);
+        cfg.first_frame_number = 86400;
+        auto writer = create_image_sequence_writer(cfg);
+        ASSERT_EQ(writer->input_format(), PixelFormat::Gbrpf32);
+        FramePool pool(PixelFormat::Gbrpf32, kW, kH, 2);
+        const Timecode start(Rational{24, 1}, false, 86400);
+        for (int i = 0; i < 5; ++i) {
+            auto frame = pool.acquire();
+            fill_float(*frame, i);
+            frame->pts = i;
+            frame->timecode = start.advanced(i);
+            MediaUnit unit;
+            unit.video = frame;
+            writer->write(unit);
+        }
+        EXPECT_FALSE(fs::exists(dir.file("out.086400.exr"))) << "visible before finish()";
+        writer->finish();
+        const std::vector<std::string> outputs = writer->outputs();
+        ASSERT_EQ(outputs.size(), 5u);
+        EXPECT_EQ(outputs.front(), dir.file("out.086400.exr"));
+        EXPECT_EQ(outputs.back(), dir.file("out.086404.exr"));
+    }
+    EXPECT_EQ(dir.entries(), (std::vector<std::string>{"out.086400.exr", "out.086401.exr",
+                                                        "out.086402.exr", "out.086403.exr",
+                                                        "out.086404.exr"}));
+    ASSERT_TRUE(fs::remove(dir.file("out.086402.exr")));
+
+    ReaderOptions options;
+    options.sequence_rate = {25, 1};  // must lose to the header's 24
+    auto reader = open_image_sequence(pattern, options);
+    const MediaInfo& info = reader->info();
+    EXPECT_TRUE(info.is_sequence);
+    EXPECT_EQ(info.container, "openexr");
+    EXPECT_EQ(info.clip_name, "out");
+    EXPECT_EQ(info.first_frame_number, 86400);
+    EXPECT_EQ(info.last_frame_number, 86404);
+    EXPECT_EQ(info.missing_frame_numbers, std::vector<std::int64_t>{86402});
+    EXPECT_EQ(info.timecode_source, "header");
+    ASSERT_TRUE(info.start_timecode);
+    EXPECT_EQ(info.start_timecode->to_string(), "01:00:00:00");
+    EXPECT_TRUE(info.audio.empty());
+    ASSERT_TRUE(info.video);
+    EXPECT_EQ(info.video->codec, "openexr");
+    EXPECT_EQ(info.video->native_pix_fmt, "rgbf16");
+    EXPECT_EQ(info.video->working_format, PixelFormat::Gbrpf32);
+    EXPECT_EQ(info.video->width, kW);
+    EXPECT_EQ(info.video->height, kH);
+    EXPECT_EQ(info.video->frame_rate, (Rational{24, 1}));
+    EXPECT_EQ(info.video->avg_frame_rate, (Rational{24, 1}));
+    EXPECT_EQ(info.video->frame_count, 4);
+    EXPECT_DOUBLE_EQ(info.video->duration, 5.0 / 24.0);
+    EXPECT_FALSE(info.video->has_alpha);
+    EXPECT_EQ(info.video->tags.matrix, MatrixCoefficients::Rgb);
+    EXPECT_EQ(info.video->tags.range, ColorRange::Full);
+
+    const std::vector<int> source_frame{0, 1, 3, 4};
+    std::vector<std::int64_t> pts;
+    std::vector<std::string> timecodes;
+    for (std::size_t i = 0;; ++i) {
+        auto unit = reader->next();
+        if (!unit) break;
+        ASSERT_LT(i, source_frame.size());
+        EXPECT_TRUE(unit->audio.empty());
+        ASSERT_TRUE(unit->video);
+        const VideoFrame& f = *unit->video;
+        EXPECT_EQ(f.index, static_cast<std::int64_t>(i));
+        EXPECT_EQ(f.time_base, (Rational{1, 24}));
+        EXPECT_EQ(f.duration, 1);
+        EXPECT_EQ(f.format, PixelFormat::Gbrpf32);
+        pts.push_back(f.pts);
+        ASSERT_TRUE(f.timecode);
+        timecodes.push_back(f.timecode->to_string());
+
+        constexpr int kPlaneChannel[3] = {1, 2, 0};
+        int mismatches = 0;
+        for (int p = 0; p < 3; ++p)
+            for (int y = 0; y < kH; ++y) {
+                const auto* row = reinterpret_cast<const float*>(f.plane(p) + y * f.stride[p]);
+                for (int x = 0; x < kW; ++x) {
+                    const float want = expected_float(kPlaneChannel[p], x, y, source_frame[i]);
+                    // Half floats keep 11 significant bits.
+                    if (std::fabs(row[x] - want) > std::max(1e-3f, std::fabs(want) * 1e-3f) &&
+                        mismatches++ < 3)
+                        ADD_FAILURE() << "frame " << i << " plane " << p << " (" << x << ","
+                                      << y << "): " << row[x] << " != " << want;
+                }
+            }
+        EXPECT_EQ(mismatches, 0);
+    }
+    EXPECT_EQ(pts, (std::vector<std::int64_t>{0, 1, 3, 4}));
+    EXPECT_EQ(timecodes, (std::vector<std::string>{"01:00:00:00", "01:00:00:01", "01:00:00:03",
+                                                   "01:00:00:04"}));
+    EXPECT_EQ(reader->stats().frames, 4);
+    ASSERT_EQ(reader->stats().discontinuities.size(), 1u);
+    EXPECT_EQ(reader->stats().discontinuities[0].frame_index, 2);
+    EXPECT_EQ(reader->stats().discontinuities[0].expected_pts, 2);
+    EXPECT_EQ(reader->stats().discontinuities[0].actual_pts, 3);
+    EXPECT_FALSE(reader->next());
+
+    // One member file names the same sequence.
+    auto by_member = open_image_sequence(dir.file("out.086403.exr"), {});
+    EXPECT_EQ(by_member->info().video->frame_count, 4);
+    EXPECT_EQ(by_member->info().first_frame_number, 86400);
+}
+
+TEST(ImageSequence, Dpx10RoundTrip) {
+    TempDir dir;
+    constexpr int kW = 48;
+    constexpr int kH = 24;
+    const std::string pattern = dir.file("plate_####.dpx");
+    {
+        auto cfg = config_for(pattern, kW, kH);
+        cfg.frame_rate = {25, 1};
+        cfg.first_frame_number = 86400;
+        cfg.has_alpha = true;  // 10-bit DPX stays RGB
+        auto writer = create_image_sequence_writer(cfg);
+        ASSERT_EQ(writer->input_format(), PixelFormat::Rgb48);
+        FramePool pool(PixelFormat::Rgb48, kW, kH, 1);
+        for (int i = 0; i < 2; ++i) {
+            auto frame = pool.acquire();
+            fill_u16(*frame);
+            MediaUnit unit;
+            unit.video = std::move(frame);  // no timecode: the reader derives it
+            unit.audio.push_back(AudioBuffer{2, 48000, 0, std::vector<float>(3840, 0.5f)});
+            writer->write(unit);
+        }
+        writer->finish();
+    }
+    EXPECT_EQ(dir.entries(), (std::vector<std::string>{"plate_86400.dpx", "plate_86401.dpx"}));
+
+    auto reader = open_image_sequence(pattern, {});  // default sequence_rate is 24
+    const MediaInfo& info = reader->info();
+    EXPECT_EQ(info.container, "dpx");
+    EXPECT_EQ(info.clip_name, "plate");
+    ASSERT_TRUE(info.video);
+    EXPECT_EQ(info.video->native_pix_fmt, "rgb10");
+    EXPECT_EQ(info.video->working_format, PixelFormat::Rgb48);
+    EXPECT_EQ(info.video->frame_rate, (Rational{25, 1}));
+    EXPECT_TRUE(info.missing_frame_numbers.empty());
+    EXPECT_EQ(info.timecode_source, "start_frame");
+    ASSERT_TRUE(info.start_timecode);
+    EXPECT_EQ(info.start_timecode->to_string(), "00:57:36:00");  // 86400 frames at 25 fps
+
+    auto unit = reader->next();
+    ASSERT_TRUE(unit && unit->video);
+    const VideoFrame& f = *unit->video;
+    ASSERT_EQ(f.format, PixelFormat::Rgb48);
+    int mismatches = 0;
+    double worst = 0;
+    for (int y = 0; y < kH; ++y) {
+        const auto* row = reinterpret_cast<const std::uint16_t*>(f.plane(0) + y * f.stride[0]);
+        for (int x = 0; x < kW; ++x)
+            for (int c = 0; c < 3; ++c) {
+                const double diff =
+                    std::fabs(double(row[x * 3 + c]) - double(expected_u16(c, x, y))) / 65535.0;
+                worst = std::max(worst, diff);
+                if (diff > 1.0 / 1023.0) ++mismatches;
+            }
+    }
+    EXPECT_EQ(mismatches, 0) << "worst error " << worst * 1023.0 << " 10-bit steps";
+    // Full scale must survive the 10-bit trip as full scale, not 1023/1024 of it.
+    const auto* first_row = reinterpret_cast<const std::uint16_t*>(f.plane(0));
+    EXPECT_EQ(first_row[2], 65535);
+    EXPECT_TRUE(reader->next());
+    EXPECT_FALSE(reader->next());
+    EXPECT_TRUE(reader->stats().discontinuities.empty());
+}
+
+TEST(ImageSequence, WriterWithoutFinishLeavesNothing) {
+    TempDir dir;
+    {
+        auto writer = create_image_sequence_writer(config_for(dir.file("out.%04d.tif"), 16, 8));
+        ASSERT_EQ(writer->input_format(), PixelFormat::Rgb48);
+        FramePool pool(PixelFormat::Rgb48, 16, 8, 1);
+        for (int i = 0; i < 3; ++i) {
+            auto frame = pool.acquire();
+            fill_u16(*frame);
+            writer->write(MediaUnit{frame, {}});
+        }
+        EXPECT_EQ(dir.entries().size(), 3u) << "temporaries exist while writing";
+    }
+    EXPECT_TRUE(dir.entries().empty());
+}
+
+TEST(ImageSequence, WriterRejectsBadTargets) {
+    TempDir dir;
+    EXPECT_THROW(create_image_sequence_writer(config_for(dir.file("out.exr"), 16, 8)),
+                 InputError);
+    EXPECT_THROW(create_image_sequence_writer(config_for(dir.file("out.000100.exr"), 16, 8)),
+                 InputError);
+    try {
+        create_image_sequence_writer(config_for(dir.file("single.exr"), 16, 8));
+        FAIL() << "no exception";
+    } catch (const InputError& e) {
+        EXPECT_NE(std::string(e.what()).find("single.exr"), std::string::npos) << e.what();
+    }
+    auto mismatched = config_for(dir.file("out.%04d.exr"), 16, 8);
+    mismatched.video_codec = "dpx10";
+    EXPECT_THROW(create_image_sequence_writer(mismatched), InputError);
+    EXPECT_THROW(create_image_sequence_writer(config_for(dir.file("out.%04d.png"), 16, 8)),
+                 InputError);
+    EXPECT_THROW(create_image_sequence_writer(config_for(dir.file("missing/out.%04d.exr"), 16, 8)),
+                 OutputError);
+    EXPECT_TRUE(dir.entries().empty());
+}
+
+TEST(ImageSequence, ReaderNamesTheBadFile) {
+    TempDir dir;
+    EXPECT_THROW(open_image_sequence(dir.file("none.%04d.exr"), {}), InputError);
+
+    const std::string pattern = dir.file("mix.%04d.exr");
+    for (const auto& [number, width] : {std::pair{1, 16}, std::pair{2, 8}}) {
+        auto cfg = config_for(pattern, width, 8);
+        cfg.first_frame_number = number;
+        auto writer = create_image_sequence_writer(cfg);
+        FramePool pool(PixelFormat::Gbrpf32, width, 8, 1);
+        auto frame = pool.acquire();
+        fill_float(*frame, 0);
+        writer->write(MediaUnit{frame, {}});
+        writer->finish();
+    }
+    auto reader = open_image_sequence(pattern, {});
+    EXPECT_EQ(reader->info().video->width, 16);
+    ASSERT_TRUE(reader->next());
+    try {
+        reader->next();
+        FAIL() << "a frame of another size was accepted";
+    } catch (const InputError& e) {
+        EXPECT_NE(std::string(e.what()).find("mix.0002.exr"), std::string::npos) << e.what();
+    }
+
+    // A damaged member after a good one: the header came from the good one, the damaged
+    // one fails when its turn comes.
+    fs::copy_file(dir.file("mix.0001.exr"), dir.file("bad.0001.exr"));
+    std::ofstream(dir.file("bad.0002.exr")) << "not an image";
+    auto damaged = open_image_sequence(dir.file("bad.0002.exr"), {});
+    ASSERT_TRUE(damaged->next());
+    try {
+        damaged->next();
+        FAIL() << "a damaged file was accepted";
+    } catch (const InputError& e) {
+        EXPECT_NE(std::string(e.what()).find("bad.0002.exr"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(damaged->stats().frames, 1);
+}
