@@ -31,9 +31,9 @@ Runner add_samples(CLI::App& app, GlobalOptions& global) {
         int w = 0;
         int h = 0;
         char x = 0;
-        if (std::sscanf(args->size.c_str(), "%d%c%d", &w, &x, &h) != 3 || x != 'x' || w < 64 || h < 64 ||
+        if (std::sscanf(args->size.c_str(), "%d%c%d", &w, &x, &h) != 3 || x != 'x' || w < 256 || h < 144 ||
             w > 8192 || h > 8192 || w % 2 || h % 2)
-            throw InputError("--size '" + args->size + "': expected WxH with even sides from 64 to 8192");
+            throw InputError("--size '" + args->size + "': expected WxH, even, from 256x144 (DNxHR's smallest) to 8192x8192");
         options.width = w;
         options.height = h;
         const auto files = write_sample_set(options, interrupt_token());

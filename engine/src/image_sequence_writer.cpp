@@ -181,9 +181,8 @@ void ImageSequenceWriter::write(const MediaUnit& unit) {
         interleaved_.resize(w * h * n);
         for (std::size_t y = 0; y < h; ++y) {
             auto row = [&](int p) {
-                return reinterpret_cast<const float*>(frame.plane(p) +
-                                                      static_cast<std::ptrdiff_t>(y) *
-                                                          frame.stride[static_cast<std::size_t>(p)]);
+                const auto offset = static_cast<std::ptrdiff_t>(y) * frame.stride[p];
+                return reinterpret_cast<const float*>(frame.plane(p) + offset);
             };
             const float* g = row(0);
             const float* b = row(1);
@@ -236,7 +235,9 @@ void ImageSequenceWriter::finish() {
 
 std::uint32_t encode_smpte_timecode(const Timecode& tc) {
     const std::string text = tc.to_string();  // "HH:MM:SS:FF", drop frame with ';'
-    auto field = [&text](std::size_t pos) { return (text[pos] - '0') * 10 + (text[pos + 1] - '0'); };
+    auto field = [&text](std::size_t pos) {
+        return (text[pos] - '0') * 10 + (text[pos + 1] - '0');
+    };
     const int hh = field(0);
     const int mm = field(3);
     const int ss = field(6);

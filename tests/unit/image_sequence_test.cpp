@@ -47,12 +47,15 @@ public:
     TempDir(const TempDir&) = delete;
     TempDir& operator=(const TempDir&) = delete;
 
-    [[nodiscard]] std::string file(const std::string& name) const { return (path_ / name).string(); }
+    [[nodiscard]] std::string file(const std::string& name) const {
+        return (path_ / name).string();
+    }
     [[nodiscard]] const fs::path& path() const { return path_; }
 
     [[nodiscard]] std::vector<std::string> entries() const {
         std::vector<std::string> names;
-        for (const auto& e : fs::directory_iterator(path_)) names.push_back(e.path().filename().string());
+        for (const auto& e : fs::directory_iterator(path_))
+            names.push_back(e.path().filename().string());
         std::sort(names.begin(), names.end());
         return names;
     }
@@ -78,7 +81,8 @@ void fill_float(VideoFrame& f, int frame) {
     for (int p = 0; p < 3; ++p)
         for (int y = 0; y < f.height; ++y) {
             auto* row = reinterpret_cast<float*>(f.mutable_plane(p) + y * f.stride[p]);
-            for (int x = 0; x < f.width; ++x) row[x] = expected_float(kPlaneChannel[p], x, y, frame);
+            for (int x = 0; x < f.width; ++x)
+                row[x] = expected_float(kPlaneChannel[p], x, y, frame);
         }
 }
 
