@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs (with apt-get, as root) only the Debian 12 packages cinepipe needs that are not
+# already installed. Safe to run any number of times.
+set -euo pipefail
+
+packages=(
+  # build
+  build-essential cmake pkg-config git
+  # media I/O and colour: FFmpeg 5.1 libav*, OpenImageIO 2.4, OpenColorIO 2.1
+  libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev
+  libopenimageio-dev openimageio-tools libopencolorio-dev
+  # scheduling, CLI, JSON, formatting
+  libtbb-dev libcli11-dev nlohmann-json3-dev libfmt-dev
+  # tests and benchmarks (ffmpeg/ffprobe are the tests' independent oracle)
+  libgtest-dev libgmock-dev libbenchmark-dev ffmpeg
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then
+    SUDO=sudo
+  else
+    echo "install-deps: need root to install: ${missing[*]}" >&2
+    exit 1
+  fi
+else
+  SUDO=
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
