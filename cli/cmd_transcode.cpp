@@ -45,6 +45,14 @@ Runner add_transcode(CLI::App& app, GlobalOptions& global) {
         options.progress = progress_printer(global, "transcode");
         const TranscodeResult r = transcode(options, interrupt_token());
         end_progress_line(global);
+        // A master with gaps may be what the source holds, but nobody should find out later.
+        for (const auto& d : r.discontinuities)
+            std::fprintf(stderr, "%s\n",
+                         fmt::format("cinepipe: warning: {}: timestamp gap before frame {} (pts {} where {} was "
+                                     "expected); kept as a gap in the output",
+                                     args->input, d.frame_index, d.actual_pts, d.expected_pts)
+                             .c_str());
+        for (const auto& w : r.warnings) std::fprintf(stderr, "cinepipe: warning: %s\n", w.c_str());
         if (!global.quiet)
             std::fprintf(stderr, "%s\n",
                          fmt::format("wrote {} ({} frames, {} audio samples)", args->output, r.frames,

@@ -135,6 +135,7 @@ public:
     }
 
     [[nodiscard]] std::vector<std::string> outputs() const override { return {cfg_.path}; }
+    [[nodiscard]] std::vector<std::string> warnings() const override { return warnings_; }
 
 private:
     void open_video(const LibavCodecPreset& preset, const std::string& codec_name) {
@@ -154,9 +155,17 @@ private:
         c.framerate = av::to_av(cfg_.frame_rate);
         c.sample_aspect_ratio = av::to_av(cfg_.sample_aspect);
         c.field_order = av::to_av(cfg_.field_order);
-        if (cfg_.field_order == FieldOrder::TT || cfg_.field_order == FieldOrder::BB ||
-            cfg_.field_order == FieldOrder::TB || cfg_.field_order == FieldOrder::BT)
+        // Field-based coding where the encoder has it (ProRes, x264). FFmpeg's DNxHR, FFV1 and
+        // x265 code interlaced pictures as woven frames: lossless for the fields, and the
+        // container still carries the field order so an NLE treats them as interlaced.
+        const std::string encoder = preset.encoder;
+        const bool interlaced = cfg_.field_order == FieldOrder::TT || cfg_.field_order == FieldOrder::BB ||
+                                cfg_.field_order == FieldOrder::TB || cfg_.field_order == FieldOrder::BT;
+        if (interlaced && (encoder == "prores_ks" || encoder == "libx264"))
             c.flags |= AV_CODEC_FLAG_INTERLACED_DCT | AV_CODEC_FLAG_INTERLACED_ME;
+        if (interlaced && encoder == "dnxhd")
+            warnings_.push_back(cfg_.path + ": interlaced source written as DNxHR woven frames without a field "
+                                "order flag (FFmpeg 5.1 cannot code or flag interlaced DNxHR); use ProRes to keep it");
         av::apply_tags(cfg_.tags, c);
         // x264/x265 bitstreams depend on their thread count, so they get libav's automatic
         // count (fixed per machine) rather than --threads: output stays identical for any
@@ -305,6 +314,7 @@ private:
     av::CodecContext video_;
     AVStream* video_stream_ = nullptr;
     std::vector<AudioOut> audio_;
+    std::vector<std::string> warnings_;
     av::PacketPtr packet_;
     bool have_first_ = false;
     std::int64_t first_pts_ = 0;

@@ -63,8 +63,9 @@ TranscodeResult encode(MediaReader& reader, const WriterConfig& config, const Sc
     result.frames = reader.stats().frames;
     result.audio_samples = reader.stats().audio_samples;
     result.corrupt_frames = reader.stats().corrupt_frames;
-    result.discontinuities = reader.stats().discontinuities.size();
+    result.discontinuities = reader.stats().discontinuities;
     result.outputs = writer->outputs();
+    result.warnings = writer->warnings();
     return result;
 }
 

@@ -9,27 +9,20 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "test_support.h"
+#include "cli_support.h"
 
 namespace cinepipe {
 namespace {
 
 using nlohmann::json;
+using test::cinepipe;
+using test::expect_one_line_error;
+using test::ffprobe;
+using test::ffprobe_timecode;
+using test::kCinepipe;
 using test::quote;
 using test::run_command;
 using test::TempDir;
-
-const std::string kCinepipe = CINEPIPE_BINARY;
-
-test::CommandResult cinepipe(const std::string& args) {
-    return run_command(quote(kCinepipe) + " " + args + " 2>&1");
-}
-
-json ffprobe(const std::string& args) {
-    const auto r = run_command("ffprobe -v error -of json " + args);
-    if (r.exit_code != 0) throw std::runtime_error("ffprobe failed: " + args + "\n" + r.output);
-    return json::parse(r.output);
-}
 
 class SampleDailies : public ::testing::Test {
 protected:
@@ -64,18 +57,6 @@ TEST_F(SampleDailies, WritesEveryDeliveryCodec) {
         codecs.insert(j["streams"][0]["codec_name"].get<std::string>());
     }
     EXPECT_EQ(codecs, (std::set<std::string>{"prores", "dnxhd", "h264", "ffv1", "hevc"}));
-}
-
-// The start timecode ffprobe sees: a tmcd/video stream tag or the container's.
-std::string ffprobe_timecode(const std::string& path) {
-    const json j = ffprobe("-show_entries stream_tags=timecode:format_tags=timecode " + quote(path));
-    for (const auto& st : j["streams"])
-        if (st.contains("tags") && st["tags"].contains("timecode")) return st["tags"]["timecode"];
-    if (j.contains("format") && j["format"].contains("tags")) {
-        for (const auto& [k, v] : j["format"]["tags"].items())
-            if (k == "timecode" || k == "TIMECODE") return v;
-    }
-    return "";
 }
 
 TEST_F(SampleDailies, ProbeJsonAgreesWithFfprobe) {
@@ -198,13 +179,6 @@ TEST(Cli, VersionHelpAndUsageErrors) {
     EXPECT_EQ(cinepipe("frobnicate").exit_code, 2);
     EXPECT_EQ(cinepipe("transcode in.mov").exit_code, 2);  // no -o
     EXPECT_EQ(cinepipe("transcode in.mov -o out.mov --codec prores_ultra").exit_code, 2);
-}
-
-// One line on stderr naming the file and what is wrong, exit code 2.
-void expect_one_line_error(const test::CommandResult& r, int code, const std::string& must_contain) {
-    EXPECT_EQ(r.exit_code, code) << r.output;
-    EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
-    EXPECT_NE(r.output.find(must_contain), std::string::npos) << r.output;
 }
 
 TEST(Cli, SampleSizeBelowWhatEveryCodecTakesIsRefused) {

@@ -75,6 +75,8 @@ public:
     virtual void finish() = 0;
     // The final path(s) written (one for a movie, one per frame for a sequence).
     [[nodiscard]] virtual std::vector<std::string> outputs() const = 0;
+    // What the output could not keep from the configuration (one sentence each).
+    [[nodiscard]] virtual std::vector<std::string> warnings() const { return {}; }
 };
 
 }  // namespace cinepipe

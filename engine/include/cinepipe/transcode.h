@@ -23,8 +23,9 @@ struct TranscodeResult {
     std::int64_t frames = 0;
     std::int64_t audio_samples = 0;
     std::int64_t corrupt_frames = 0;
-    std::size_t discontinuities = 0;
+    std::vector<TimestampDiscontinuity> discontinuities;
     std::vector<std::string> outputs;
+    std::vector<std::string> warnings;   // what the output could not keep
 };
 
 // Decode once, convert to what the encoder takes, encode; atomic output.

@@ -1,0 +1,53 @@
+#pragma once
+// Driving the built `cinepipe` binary and ffprobe (the independent oracle) from tests.
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <string>
+
+#include "test_support.h"
+
+namespace cinepipe::test {
+
+inline const std::string kCinepipe = CINEPIPE_BINARY;
+
+// Runs `cinepipe ARGS` with stderr merged into the output.
+inline CommandResult cinepipe(const std::string& args) {
+    return run_command(quote(kCinepipe) + " " + args + " 2>&1");
+}
+
+inline nlohmann::json ffprobe(const std::string& args) {
+    const auto r = run_command("ffprobe -v error -of json " + args);
+    if (r.exit_code != 0) throw std::runtime_error("ffprobe failed: " + args + "\n" + r.output);
+    return nlohmann::json::parse(r.output);
+}
+
+// Generates a fixture with ffmpeg; fails the test with ffmpeg's message if that fails.
+inline void ffmpeg(const std::string& args) {
+    const auto r = run_command("ffmpeg -v error -y " + args + " 2>&1");
+    ASSERT_EQ(r.exit_code, 0) << "ffmpeg " << args << "\n" << r.output;
+}
+
+// The start timecode ffprobe sees: a tmcd/video stream tag or the container's.
+inline std::string ffprobe_timecode(const std::string& path) {
+    const auto j = ffprobe("-show_entries stream_tags=timecode:format_tags=timecode " + quote(path));
+    for (const auto& st : j["streams"])
+        if (st.contains("tags") && st["tags"].contains("timecode")) return st["tags"]["timecode"];
+    if (j.contains("format") && j["format"].contains("tags")) {
+        for (const auto& [k, v] : j["format"]["tags"].items())
+            if (k == "timecode" || k == "TIMECODE") return v;
+    }
+    return "";
+}
+
+// One line of output naming what is wrong, and the expected exit code.
+inline void expect_one_line_error(const CommandResult& r, int code, const std::string& must_contain) {
+    EXPECT_EQ(r.exit_code, code) << r.output;
+    EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+    EXPECT_NE(r.output.find(must_contain), std::string::npos) << r.output;
+}
+
+}  // namespace cinepipe::test
