@@ -142,6 +142,52 @@ Rational sample_aspect_of(const OIIO::ImageSpec& spec) {
     return aspect_from_float(spec.get_float_attribute("PixelAspectRatio", 1.0f));
 }
 
+std::string string_attribute(const OIIO::ImageSpec& spec, const char* name) {
+    const OIIO::ParamValue* p = spec.find_attribute(name, OIIO::TypeDesc::STRING);
+    return p ? p->get_string() : std::string();
+}
+
+// Primaries and transfer from a file's header; sequence pixels are RGB whatever the header
+// says, so matrix and range are always rgb and pc. Formats without a colour record here
+// (TIFF) stay unspecified rather than guessed.
+ColorTags color_tags_of(const OIIO::ImageSpec& spec, const std::string& format) {
+    ColorTags tags;
+    tags.matrix = MatrixCoefficients::Rgb;
+    tags.range = ColorRange::Full;
+    if (format == "dpx") {
+        // OpenImageIO always reports both fields, "Undefined" or "User defined" when unset.
+        tags.primaries = primaries_from_dpx(string_attribute(spec, "dpx:Colorimetric"));
+        tags.transfer = transfer_from_dpx(string_attribute(spec, "dpx:Transfer"));
+    } else if (format == "openexr") {
+        // Our own record first: it says exactly what was known, "unknown" included.
+        if (spec.find_attribute("cinepipe:primaries", OIIO::TypeDesc::STRING))
+            tags.primaries = primaries_from_name(string_attribute(spec, "cinepipe:primaries"))
+                                 .value_or(ColorPrimaries::Unspecified);
+        // Other tools write only chromaticities. A file with neither stays unspecified,
+        // although OpenEXR tells viewers to assume Rec.709 then: a render's primaries are
+        // too often something else to claim them.
+        if (tags.primaries == ColorPrimaries::Unspecified) {
+            const OIIO::ParamValue* c = spec.find_attribute("chromaticities");
+            if (c && c->type().basetype == OIIO::TypeDesc::FLOAT &&
+                c->type().numelements() * c->type().aggregate == 8 && c->nvalues() == 1) {
+                std::array<float, 8> xy{};
+                std::memcpy(xy.data(), c->data(), sizeof(xy));
+                tags.primaries = primaries_from_chromaticities(xy);
+            }
+        }
+        // EXR holds scene-linear light by convention (renders, camera plates after IDT), and
+        // the format has no transfer field, so a file without our attribute is taken as
+        // linear. One we wrote carries its transfer, even "unknown" for video-referred
+        // values whose curve was not known.
+        if (spec.find_attribute("cinepipe:transfer", OIIO::TypeDesc::STRING))
+            tags.transfer = transfer_from_name(string_attribute(spec, "cinepipe:transfer"))
+                                .value_or(TransferCharacteristic::Unspecified);
+        else
+            tags.transfer = TransferCharacteristic::Linear;
+    }
+    return tags;
+}
+
 std::string clip_name_of(const SequencePattern& p) {
     std::string name = p.prefix;
     while (!name.empty() &&
@@ -259,10 +305,8 @@ ImageSequenceReader::ImageSequenceReader(const std::string& path, const ReaderOp
     if (!rate_.valid())
         throw InputError(path + ": invalid sequence frame rate " + rate_.to_string());
 
-    // Pixel data is RGB whatever the header says about colour; primaries and transfer are
-    // left unspecified rather than guessed.
-    tags_.matrix = MatrixCoefficients::Rgb;
-    tags_.range = ColorRange::Full;
+    // The first file's colour record stands for the sequence, as its size does.
+    tags_ = color_tags_of(spec, format);
 
     const std::int64_t first_number = files_.front().frame_number;
     const std::int64_t last_number = files_.back().frame_number;

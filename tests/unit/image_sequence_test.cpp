@@ -1,9 +1,11 @@
 // Image-sequence naming, reading and writing through OpenImageIO. Fixtures are written at
 // run time into a fresh temporary folder that is removed afterwards.
 
+#include <OpenImageIO/imageio.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cmath>
 #include <cstdint>
@@ -106,6 +108,71 @@ WriterConfig config_for(const std::string& path, int width, int height) {
     c.height = height;
     c.frame_rate = {24, 1};
     return c;
+}
+
+// What the frame converter hands a sequence writer: RGB, full range, the source's primaries
+// and transfer.
+ColorTags rgb_tags(ColorPrimaries primaries, TransferCharacteristic transfer) {
+    return {primaries, transfer, MatrixCoefficients::Rgb, ColorRange::Full};
+}
+
+// Writes `count` frames carrying `tags` through the sequence writer.
+void write_tagged_sequence(const WriterConfig& cfg, const ColorTags& tags, int count = 2) {
+    auto writer = create_image_sequence_writer(cfg);
+    FramePool pool(writer->input_format(), cfg.width, cfg.height, 1);
+    for (int i = 0; i < count; ++i) {
+        auto frame = pool.acquire();
+        if (writer->input_format() == PixelFormat::Gbrpf32)
+            fill_float(*frame, i);
+        else
+            fill_u16(*frame);
+        frame->tags = tags;
+        writer->write(MediaUnit{frame, {}});
+    }
+    writer->finish();
+}
+
+// The colour tags the reader reports for the stream and for every frame (which must agree).
+ColorTags read_tags(const std::string& pattern) {
+    auto reader = open_image_sequence(pattern, {});
+    const ColorTags stream = reader->info().video->tags;
+    int frames = 0;
+    while (auto unit = reader->next()) {
+        EXPECT_EQ(unit->video->tags, stream) << "frame " << frames;
+        ++frames;
+    }
+    EXPECT_GT(frames, 0);
+    return stream;
+}
+
+// A file as another tool would write it: OpenImageIO with only the attributes given.
+void write_foreign_file(const std::string& path, OIIO::TypeDesc type,
+                        const std::vector<std::pair<std::string, std::string>>& strings = {},
+                        const float* chromaticities = nullptr) {
+    constexpr int kW = 8;
+    constexpr int kH = 4;
+    OIIO::ImageSpec spec(kW, kH, 3, type);
+    for (const auto& [name, value] : strings) spec.attribute(name, value);
+    if (chromaticities)
+        spec.attribute("chromaticities", OIIO::TypeDesc(OIIO::TypeDesc::FLOAT, 8), chromaticities);
+    auto out = OIIO::ImageOutput::create(path);
+    ASSERT_TRUE(out) << OIIO::geterror();
+    ASSERT_TRUE(out->open(path, spec)) << out->geterror();
+    std::vector<float> pixels(kW * kH * 3, 0.5f);
+    ASSERT_TRUE(out->write_image(OIIO::TypeDesc::FLOAT, pixels.data())) << out->geterror();
+    ASSERT_TRUE(out->close()) << out->geterror();
+}
+
+// A header as OpenImageIO reads it back, to check what other tools will see.
+OIIO::ImageSpec header_of(const std::string& path) {
+    auto in = OIIO::ImageInput::open(path);
+    if (!in) {
+        ADD_FAILURE() << path << ": " << OIIO::geterror();
+        return {};
+    }
+    OIIO::ImageSpec spec = in->spec();
+    in->close();
+    return spec;
 }
 
 }  // namespace
@@ -472,4 +539,169 @@ TEST(ImageSequence, ReaderNamesTheBadFile) {
         EXPECT_NE(std::string(e.what()).find("bad.0002.exr"), std::string::npos) << e.what();
     }
     EXPECT_EQ(damaged->stats().frames, 1);
+}
+
+TEST(ImageSequence, DpxKeepsColourTags) {
+    TempDir dir;
+    const std::string pattern = dir.file("rec709.%04d.dpx");
+    // The writer's own config says nothing: the frames' tags are what counts.
+    write_tagged_sequence(config_for(pattern, 16, 8),
+                          rgb_tags(ColorPrimaries::Bt709, TransferCharacteristic::Bt709));
+    EXPECT_EQ(read_tags(pattern), rgb_tags(ColorPrimaries::Bt709, TransferCharacteristic::Bt709));
+    {
+        // Labels only: the RGB values pass unchanged.
+        auto reader = open_image_sequence(pattern, {});
+        const auto unit = reader->next();
+        ASSERT_TRUE(unit && unit->video);
+        const VideoFrame& f = *unit->video;
+        int mismatches = 0;
+        for (int y = 0; y < f.height; ++y) {
+            const auto* row = reinterpret_cast<const std::uint16_t*>(f.plane(0) + y * f.stride[0]);
+            for (int x = 0; x < f.width; ++x)
+                for (int c = 0; c < 3; ++c)
+                    if (std::abs(int(row[x * 3 + c]) - int(expected_u16(c, x, y))) > 65)
+                        ++mismatches;
+        }
+        EXPECT_EQ(mismatches, 0);
+    }
+    // The standard header fields, as other DPX readers see them.
+    const OIIO::ImageSpec header = header_of(dir.file("rec709.0000.dpx"));
+    EXPECT_EQ(header.get_string_attribute("dpx:Transfer"), "ITU-R 709-4");
+    EXPECT_EQ(header.get_string_attribute("dpx:Colorimetric"), "ITU-R 709-4");
+
+    // SD PAL: the 625-line system names both fields.
+    const std::string pal = dir.file("pal.%04d.dpx");
+    write_tagged_sequence(config_for(pal, 16, 8),
+                          rgb_tags(ColorPrimaries::Bt470bg, TransferCharacteristic::Smpte170m));
+    EXPECT_EQ(read_tags(pal),
+              rgb_tags(ColorPrimaries::Bt470bg, TransferCharacteristic::Smpte170m));
+    const OIIO::ImageSpec pal_header = header_of(dir.file("pal.0000.dpx"));
+    EXPECT_EQ(pal_header.get_string_attribute("dpx:Transfer"), "ITU-R 601-5 system B or G");
+    EXPECT_EQ(pal_header.get_string_attribute("dpx:Colorimetric"), "ITU-R 601-5 system B or G");
+
+    // Frames without tags take the writer's configured ones.
+    const std::string linear = dir.file("linear.%04d.dpx");
+    auto cfg = config_for(linear, 16, 8);
+    cfg.tags = rgb_tags(ColorPrimaries::Smpte170m, TransferCharacteristic::Linear);
+    write_tagged_sequence(cfg, ColorTags{});
+    EXPECT_EQ(read_tags(linear),
+              rgb_tags(ColorPrimaries::Smpte170m, TransferCharacteristic::Linear));
+}
+
+TEST(ImageSequence, DpxWithoutColourFieldsReadsUnspecified) {
+    TempDir dir;
+    const ColorTags unspecified = rgb_tags(ColorPrimaries::Unspecified,
+                                           TransferCharacteristic::Unspecified);
+    // Another tool's file: OpenImageIO leaves transfer undefined and colorimetric "User
+    // defined" when not told otherwise.
+    write_foreign_file(dir.file("foreign.0001.dpx"), OIIO::TypeDesc::UINT16);
+    EXPECT_EQ(read_tags(dir.file("foreign.####.dpx")), unspecified);
+
+    // Ours, from a source whose colour was unknown or has no DPX code (PQ, Rec.2020): the
+    // fields say "not set" rather than something invented.
+    write_tagged_sequence(config_for(dir.file("unknown.%04d.dpx"), 16, 8), ColorTags{});
+    EXPECT_EQ(read_tags(dir.file("unknown.%04d.dpx")), unspecified);
+    write_tagged_sequence(config_for(dir.file("hdr.%04d.dpx"), 16, 8),
+                          rgb_tags(ColorPrimaries::Bt2020, TransferCharacteristic::Pq));
+    EXPECT_EQ(read_tags(dir.file("hdr.%04d.dpx")), unspecified);
+    const OIIO::ImageSpec header = header_of(dir.file("hdr.0000.dpx"));
+    EXPECT_EQ(header.get_string_attribute("dpx:Transfer"), "Undefined");
+    EXPECT_EQ(header.get_string_attribute("dpx:Colorimetric"), "Undefined");
+}
+
+TEST(ImageSequence, ExrKeepsColourTags) {
+    TempDir dir;
+    const std::string pattern = dir.file("rec709.%04d.exr");
+    write_tagged_sequence(config_for(pattern, 16, 8),
+                          rgb_tags(ColorPrimaries::Bt709, TransferCharacteristic::Bt709));
+    EXPECT_EQ(read_tags(pattern), rgb_tags(ColorPrimaries::Bt709, TransferCharacteristic::Bt709));
+    const OIIO::ImageSpec header = header_of(dir.file("rec709.0000.exr"));
+    EXPECT_EQ(header.get_string_attribute("cinepipe:transfer"), "bt709");
+    EXPECT_EQ(header.get_string_attribute("cinepipe:primaries"), "bt709");
+    const OIIO::ParamValue* chroma = header.find_attribute("chromaticities");
+    ASSERT_TRUE(chroma) << "the standard attribute, for other tools";
+    ASSERT_EQ(chroma->type(), OIIO::TypeDesc(OIIO::TypeDesc::FLOAT, 8));
+    const auto* xy = static_cast<const float*>(chroma->data());
+    const std::array<float, 8> rec709{0.64f, 0.33f, 0.30f, 0.60f, 0.15f, 0.06f, 0.3127f, 0.3290f};
+    for (std::size_t i = 0; i < rec709.size(); ++i) EXPECT_FLOAT_EQ(xy[i], rec709[i]) << i;
+
+    // HDR from the writer's config, and "unknown" kept as unknown rather than read as linear.
+    const std::string hdr = dir.file("hdr.%04d.exr");
+    auto cfg = config_for(hdr, 16, 8);
+    cfg.video_codec = "exr_float";
+    cfg.tags = rgb_tags(ColorPrimaries::Bt2020, TransferCharacteristic::Pq);
+    write_tagged_sequence(cfg, ColorTags{});
+    EXPECT_EQ(read_tags(hdr), rgb_tags(ColorPrimaries::Bt2020, TransferCharacteristic::Pq));
+    const std::string unknown = dir.file("unknown.%04d.exr");
+    write_tagged_sequence(config_for(unknown, 16, 8), ColorTags{});
+    EXPECT_EQ(read_tags(unknown),
+              rgb_tags(ColorPrimaries::Unspecified, TransferCharacteristic::Unspecified));
+    EXPECT_FALSE(header_of(dir.file("unknown.0000.exr")).find_attribute("chromaticities"));
+}
+
+TEST(ImageSequence, ExrWithoutAttributesReadsLinear) {
+    TempDir dir;
+    // No colour attributes at all: EXR's scene-linear convention, primaries not guessed.
+    write_foreign_file(dir.file("render.0001.exr"), OIIO::TypeDesc::HALF);
+    EXPECT_EQ(read_tags(dir.file("render.####.exr")),
+              rgb_tags(ColorPrimaries::Unspecified, TransferCharacteristic::Linear));
+
+    // Chromaticities alone (another tool's P3 render, rounded its own way) give the
+    // primaries; the transfer is still the linear convention.
+    const float p3d65[8] = {0.6800f, 0.3200f, 0.2650f, 0.6900f, 0.1500f, 0.0600f, 0.3127f, 0.3290f};
+    write_foreign_file(dir.file("p3.0001.exr"), OIIO::TypeDesc::HALF, {}, p3d65);
+    EXPECT_EQ(read_tags(dir.file("p3.####.exr")),
+              rgb_tags(ColorPrimaries::Smpte432, TransferCharacteristic::Linear));
+    const float dci[8] = {0.6805f, 0.3195f, 0.2650f, 0.6900f, 0.1500f, 0.0600f, 0.314f, 0.351f};
+    write_foreign_file(dir.file("dci.0001.exr"), OIIO::TypeDesc::HALF, {}, dci);
+    EXPECT_EQ(read_tags(dir.file("dci.####.exr")).primaries, ColorPrimaries::Smpte431);
+    // A gamut outside the known sets (ACES AP0) is not forced onto the nearest one.
+    const float ap0[8] = {0.7347f, 0.2653f, 0.0f, 1.0f, 0.0001f, -0.077f, 0.32168f, 0.33767f};
+    write_foreign_file(dir.file("aces.0001.exr"), OIIO::TypeDesc::HALF, {}, ap0);
+    EXPECT_EQ(read_tags(dir.file("aces.####.exr")).primaries, ColorPrimaries::Unspecified);
+
+    // Our attributes win over the chromaticities when both are present.
+    write_foreign_file(dir.file("ours.0001.exr"), OIIO::TypeDesc::HALF,
+                       {{"cinepipe:primaries", "bt709"}, {"cinepipe:transfer", "iec61966-2-1"}},
+                       p3d65);
+    EXPECT_EQ(read_tags(dir.file("ours.####.exr")),
+              rgb_tags(ColorPrimaries::Bt709, TransferCharacteristic::Srgb));
+}
+
+TEST(ImageSequence, ColourNameTablesRoundTrip) {
+    for (int v = 0; v < 256; ++v) {
+        const auto p = static_cast<ColorPrimaries>(v);
+        const std::string pname = to_string(p);
+        if (pname != "unknown" && pname != "reserved") {
+            EXPECT_EQ(primaries_from_name(pname), p) << pname;
+            if (const auto xy = chromaticities_for(p)) {
+                const ColorPrimaries back = primaries_from_chromaticities(*xy);
+                // smpte240m shares smpte170m's primaries.
+                EXPECT_EQ(back, p == ColorPrimaries::Smpte240m ? ColorPrimaries::Smpte170m : p)
+                    << pname;
+            }
+        }
+        const auto t = static_cast<TransferCharacteristic>(v);
+        const std::string tname = to_string(t);
+        if (tname != "unknown" && tname != "reserved") {
+            EXPECT_EQ(transfer_from_name(tname), t) << tname;
+        }
+    }
+    EXPECT_EQ(primaries_from_name("unknown"), ColorPrimaries::Unspecified);
+    EXPECT_EQ(transfer_from_name("UNKNOWN"), TransferCharacteristic::Unspecified);
+    EXPECT_FALSE(primaries_from_name("rec709"));
+    EXPECT_FALSE(transfer_from_name(""));
+    EXPECT_FALSE(chromaticities_for(ColorPrimaries::Unspecified));
+
+    // DPX names are matched as OpenImageIO does, ignoring case.
+    EXPECT_EQ(transfer_from_dpx("itu-r 709-4"), TransferCharacteristic::Bt709);
+    EXPECT_EQ(transfer_from_dpx("SMPTE 274M"), TransferCharacteristic::Bt709);
+    EXPECT_EQ(transfer_from_dpx("Logarithmic"), TransferCharacteristic::Unspecified);
+    EXPECT_EQ(transfer_from_dpx("User defined"), TransferCharacteristic::Unspecified);
+    EXPECT_EQ(primaries_from_dpx("ITU-R 601-5 system M"), ColorPrimaries::Smpte170m);
+    EXPECT_EQ(primaries_from_dpx("Printing density"), ColorPrimaries::Unspecified);
+    EXPECT_EQ(dpx_transfer_name(TransferCharacteristic::Smpte170m, ColorPrimaries::Smpte170m),
+              "ITU-R 601-5 system M");
+    EXPECT_EQ(dpx_transfer_name(TransferCharacteristic::Srgb, ColorPrimaries::Bt709),
+              kDpxUndefined);
 }

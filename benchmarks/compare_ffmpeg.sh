@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# cinepipe transcode against the ffmpeg command a user would otherwise run for the same
+# output, in the same run: median of N runs each, as a speed ratio (ffmpeg time / cinepipe
+# time, >1 means cinepipe is faster) and peak memory.
+#   benchmarks/compare_ffmpeg.sh [path/to/cinepipe] [runs]
+set -euo pipefail
+cinepipe="${1:-build/cli/cinepipe}"
+runs="${2:-3}"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+echo "source: 1920x1080 ProRes 422 HQ, 24 fps, 5 s, 24-bit stereo (cinepipe test pattern)"
+"$cinepipe" samples "$work/src" --size 1920x1080 --duration 5 -q >/dev/null
+src="$work/src/A001C001_prores_hq.mov"
+
+# Median wall time and peak RSS (KB) of a command over $runs runs.
+measure() {
+  local times=() rss=0
+  for _ in $(seq "$runs"); do
+    /usr/bin/time -f "%e %M" -o "$work/t" "$@" >/dev/null 2>&1
+    read -r t m <"$work/t"
+    times+=("$t")
+    (( m > rss )) && rss=$m
+  done
+  printf '%s %s\n' "$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")" "$rss"
+}
+
+printf '%-28s %10s %10s %8s %12s %12s\n' case cinepipe_s ffmpeg_s ratio cinepipe_MB ffmpeg_MB
+compare() {
+  local name="$1" codec="$2" ext="$3"; shift 3
+  read -r ct cm < <(measure "$cinepipe" transcode -q "$src" -o "$work/c.$ext" --codec "$codec" --overwrite)
+  read -r ft fm < <(measure ffmpeg -v error -y -i "$src" "$@" "$work/f.$ext")
+  printf '%-28s %10.2f %10.2f %8.2f %12d %12d\n' "$name" "$ct" "$ft" "$(echo "$ft / $ct" | bc -l)" \
+    $((cm / 1024)) $((fm / 1024))
+}
+compare "prores_hq -> prores_hq" prores_hq mov -c:v prores_ks -profile:v 3 -vendor apl0 -pix_fmt yuv422p10le -c:a pcm_s24le
+compare "prores_hq -> dnxhr_hqx mxf" dnxhr_hqx mxf -c:v dnxhd -profile:v dnxhr_hqx -pix_fmt yuv422p10le -c:a pcm_s24le
+compare "prores_hq -> ffv1 mkv" ffv1 mkv -c:v ffv1 -level 3 -slices 16 -slicecrc 1 -g 1 -c:a pcm_s24le
+compare "prores_hq -> h264 mp4" h264 mp4 -c:v libx264 -crf 18 -preset medium -pix_fmt yuv420p -c:a aac -b:a 192k
