@@ -38,12 +38,15 @@ void BM_Convert(benchmark::State& state, PixelFormat to) {
     FrameConverter converter(o);
     for (auto _ : state) benchmark::DoNotOptimize(converter.convert(frame));
     state.SetItemsProcessed(state.iterations());
-    state.counters["Mpixel/s"] = benchmark::Counter(1920.0 * 1080 * double(state.iterations()) / 1e6,
-                                                    benchmark::Counter::kIsRate);
+    state.counters["Mpixel/s"] = benchmark::Counter(
+        1920.0 * 1080 * double(state.iterations()) / 1e6, benchmark::Counter::kIsRate);
 }
-BENCHMARK_CAPTURE(BM_Convert, yuv422p10_to_yuv420p8_h264, PixelFormat::Yuv420p8)->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_Convert, yuv422p10_to_rgb48_dpx, PixelFormat::Rgb48)->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_Convert, yuv422p10_to_gbrpf32_exr, PixelFormat::Gbrpf32)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Convert, yuv422p10_to_yuv420p8_h264, PixelFormat::Yuv420p8)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Convert, yuv422p10_to_rgb48_dpx, PixelFormat::Rgb48)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Convert, yuv422p10_to_gbrpf32_exr, PixelFormat::Gbrpf32)
+    ->Unit(benchmark::kMillisecond);
 
 void BM_DecodeProresHq(benchmark::State& state) {
     const auto path = std::filesystem::temp_directory_path() / "cinepipe-bench-prores-hq.mov";

@@ -12,10 +12,14 @@ namespace {
 // Signal handlers can only reach globals; this one flag is the whole of it.
 CancelToken g_interrupt;
 
-void on_signal(int) { g_interrupt.cancel(); }
+void on_signal(int) {
+    g_interrupt.cancel();
+}
 }  // namespace
 
-CancelToken& interrupt_token() { return g_interrupt; }
+CancelToken& interrupt_token() {
+    return g_interrupt;
+}
 
 void install_interrupt_handlers() {
     struct sigaction sa {};
@@ -36,8 +40,9 @@ ProgressCallback progress_printer(const GlobalOptions& options, std::string labe
         if (p.frames_total > 0) {
             line += fmt::format("/{}", p.frames_total);
             if (fps > 0)
-                line += fmt::format("  {:.1f} fps  ETA {:.1f} s", fps,
-                                    double(std::max<std::int64_t>(0, p.frames_total - p.frames_done)) / fps);
+                line += fmt::format(
+                    "  {:.1f} fps  ETA {:.1f} s", fps,
+                    double(std::max<std::int64_t>(0, p.frames_total - p.frames_done)) / fps);
         } else if (fps > 0) {
             line += fmt::format("  {:.1f} fps", fps);
         }

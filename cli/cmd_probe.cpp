@@ -13,10 +13,12 @@ Runner add_probe(CLI::App& app, GlobalOptions&) {
         std::string rate = "24";
     };
     auto args = std::make_shared<Args>();
-    app.add_option("FILE", args->input, "Movie file or image sequence (shot.%06d.exr, shot.####.dpx)")
+    app.add_option("FILE", args->input,
+                   "Movie file or image sequence (shot.%06d.exr, shot.####.dpx)")
         ->required();
     app.add_flag("--json", args->json, "Stable machine-readable output (docs/probe-json.md)");
-    app.add_option("--fps", args->rate, "Frame rate of an image sequence without one in its headers")
+    app.add_option("--fps", args->rate,
+                   "Frame rate of an image sequence without one in its headers")
         ->capture_default_str();
     return [args] {
         ReaderOptions options;

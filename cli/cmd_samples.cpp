@@ -18,9 +18,12 @@ Runner add_samples(CLI::App& app, GlobalOptions& global) {
     };
     auto args = std::make_shared<Args>();
     app.add_option("OUTDIR", args->out_dir, "Folder to write the sample dailies into")->required();
-    app.add_option("--duration", args->duration, "Seconds per clip")->check(CLI::Range(0.1, 3600.0))->capture_default_str();
+    app.add_option("--duration", args->duration, "Seconds per clip")
+        ->check(CLI::Range(0.1, 3600.0))
+        ->capture_default_str();
     app.add_option("--size", args->size, "Picture size WxH")->capture_default_str();
-    app.add_option("--fps", args->rate, "Frame rate (the drop-frame clip is always 29.97)")->capture_default_str();
+    app.add_option("--fps", args->rate, "Frame rate (the drop-frame clip is always 29.97)")
+        ->capture_default_str();
     app.add_flag("--overwrite", args->overwrite, "Replace existing sample files");
     return [args, &global] {
         SampleSetOptions options;
@@ -31,14 +34,16 @@ Runner add_samples(CLI::App& app, GlobalOptions& global) {
         int w = 0;
         int h = 0;
         char x = 0;
-        if (std::sscanf(args->size.c_str(), "%d%c%d", &w, &x, &h) != 3 || x != 'x' || w < 256 || h < 144 ||
-            w > 8192 || h > 8192 || w % 2 || h % 2)
-            throw InputError("--size '" + args->size + "': expected WxH, even, from 256x144 (DNxHR's smallest) to 8192x8192");
+        if (std::sscanf(args->size.c_str(), "%d%c%d", &w, &x, &h) != 3 || x != 'x' || w < 256 ||
+            h < 144 || w > 8192 || h > 8192 || w % 2 || h % 2)
+            throw InputError("--size '" + args->size +
+                             "': expected WxH, even, from 256x144 (DNxHR's smallest) to 8192x8192");
         options.width = w;
         options.height = h;
         const auto files = write_sample_set(options, interrupt_token());
         if (!global.quiet)
-            for (const auto& f : files) std::printf("%s  (%s)\n", f.path.c_str(), f.description.c_str());
+            for (const auto& f : files)
+                std::printf("%s  (%s)\n", f.path.c_str(), f.description.c_str());
         return kOk;
     };
 }

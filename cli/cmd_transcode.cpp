@@ -25,13 +25,17 @@ Runner add_transcode(CLI::App& app, GlobalOptions& global) {
         codec_help += "\n  " + p.name + ": " + p.description;
     }
     app.add_option("IN", args->input, "Source movie or image sequence")->required();
-    app.add_option("-o,--output", args->output, "Output movie, or sequence pattern such as out.%06d.exr")
+    app.add_option("-o,--output", args->output,
+                   "Output movie, or sequence pattern such as out.%06d.exr")
         ->required();
     app.add_option("--codec", args->codec, codec_help)->check(CLI::IsMember(codec_names));
-    app.add_option("--audio", args->audio, "Audio codec: pcm16, pcm24, aac, none (default: pcm24; aac for .mp4)")
+    app.add_option("--audio", args->audio,
+                   "Audio codec: pcm16, pcm24, aac, none (default: pcm24; aac for .mp4)")
         ->check(CLI::IsMember({"pcm16", "pcm24", "aac", "none"}));
-    app.add_option("--threads", global.threads, "Worker threads (0: all cores)")->check(CLI::Range(0, 256));
-    app.add_option("--fps", args->rate, "Frame rate of an image-sequence source without one in its headers");
+    app.add_option("--threads", global.threads, "Worker threads (0: all cores)")
+        ->check(CLI::Range(0, 256));
+    app.add_option("--fps", args->rate,
+                   "Frame rate of an image-sequence source without one in its headers");
     app.add_flag("--overwrite", args->overwrite, "Replace an existing output");
     return [args, &global] {
         TranscodeOptions options;
@@ -47,16 +51,18 @@ Runner add_transcode(CLI::App& app, GlobalOptions& global) {
         end_progress_line(global);
         // A master with gaps may be what the source holds, but nobody should find out later.
         for (const auto& d : r.discontinuities)
-            std::fprintf(stderr, "%s\n",
-                         fmt::format("cinepipe: warning: {}: timestamp gap before frame {} (pts {} where {} was "
-                                     "expected); kept as a gap in the output",
-                                     args->input, d.frame_index, d.actual_pts, d.expected_pts)
-                             .c_str());
+            std::fprintf(
+                stderr, "%s\n",
+                fmt::format(
+                    "cinepipe: warning: {}: timestamp gap before frame {} (pts {} where {} was "
+                    "expected); kept as a gap in the output",
+                    args->input, d.frame_index, d.actual_pts, d.expected_pts)
+                    .c_str());
         for (const auto& w : r.warnings) std::fprintf(stderr, "cinepipe: warning: %s\n", w.c_str());
         if (!global.quiet)
             std::fprintf(stderr, "%s\n",
-                         fmt::format("wrote {} ({} frames, {} audio samples)", args->output, r.frames,
-                                     r.audio_samples)
+                         fmt::format("wrote {} ({} frames, {} audio samples)", args->output,
+                                     r.frames, r.audio_samples)
                              .c_str());
         return kOk;
     };

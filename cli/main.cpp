@@ -14,7 +14,8 @@
 int main(int argc, char** argv) {
     using namespace cinepipe;
     using namespace cinepipe::cli;
-    CLI::App app{"cinepipe: decode dailies, grade, check and render masters and proxies", "cinepipe"};
+    CLI::App app{"cinepipe: decode dailies, grade, check and render masters and proxies",
+                 "cinepipe"};
     app.add_flag_callback(
         "--version",
         [] {

@@ -12,7 +12,7 @@ packages=(
   # scheduling, CLI, JSON, formatting
   libtbb-dev libcli11-dev nlohmann-json3-dev libfmt-dev
   # tests and benchmarks (ffmpeg/ffprobe are the tests' independent oracle)
-  libgtest-dev libgmock-dev libbenchmark-dev ffmpeg
+  libgtest-dev libgmock-dev libbenchmark-dev ffmpeg time bc
 )
 
 missing=()

@@ -27,8 +27,7 @@ std::string temp_name_for(const fs::path& target) {
 void check_output_target(const std::string& path, bool overwrite) {
     const fs::path target(path);
     std::error_code ec;
-    if (fs::is_directory(target, ec))
-        throw OutputError(path + ": is a folder, not an output file");
+    if (fs::is_directory(target, ec)) throw OutputError(path + ": is a folder, not an output file");
     if (!overwrite && fs::exists(target, ec))
         throw OutputError(path + ": already exists (use --overwrite to replace it)");
     const fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
@@ -45,12 +44,16 @@ AtomicFile::AtomicFile(std::string final_path, bool overwrite)
 }
 
 AtomicFile::AtomicFile(AtomicFile&& other) noexcept
-    : final_(std::move(other.final_)), temp_(std::move(other.temp_)),
-      overwrite_(other.overwrite_), done_(other.done_) {
+    : final_(std::move(other.final_)),
+      temp_(std::move(other.temp_)),
+      overwrite_(other.overwrite_),
+      done_(other.done_) {
     other.done_ = true;
 }
 
-AtomicFile::~AtomicFile() { discard(); }
+AtomicFile::~AtomicFile() {
+    discard();
+}
 
 void AtomicFile::discard() noexcept {
     if (done_) return;
@@ -66,7 +69,9 @@ void AtomicFile::commit() {
     if (!overwrite_ && fs::exists(final_, ec))
         throw OutputError(final_ + ": appeared while writing; not replacing it (use --overwrite)");
     fs::rename(temp_, final_, ec);
-    if (ec) throw OutputError(final_ + ": cannot rename the finished output into place: " + ec.message());
+    if (ec)
+        throw OutputError(final_ +
+                          ": cannot rename the finished output into place: " + ec.message());
     done_ = true;
 }
 

@@ -8,7 +8,7 @@
 namespace cinepipe {
 
 class AtomicFile {
-public:
+  public:
     // Throws OutputError if `final_path` exists and `overwrite` is false, or if its folder
     // does not exist or is not writable.
     AtomicFile(std::string final_path, bool overwrite);
@@ -26,7 +26,7 @@ public:
     // Remove the temporary now (also done by the destructor).
     void discard() noexcept;
 
-private:
+  private:
     std::string final_;
     std::string temp_;
     bool overwrite_;

@@ -117,23 +117,35 @@ void apply_tags(const ColorTags& tags, AVCodecContext& ctx) {
 
 FieldOrder field_order_from(AVFieldOrder order) {
     switch (order) {
-        case AV_FIELD_PROGRESSIVE: return FieldOrder::Progressive;
-        case AV_FIELD_TT: return FieldOrder::TT;
-        case AV_FIELD_BB: return FieldOrder::BB;
-        case AV_FIELD_TB: return FieldOrder::TB;
-        case AV_FIELD_BT: return FieldOrder::BT;
-        default: return FieldOrder::Unknown;
+        case AV_FIELD_PROGRESSIVE:
+            return FieldOrder::Progressive;
+        case AV_FIELD_TT:
+            return FieldOrder::TT;
+        case AV_FIELD_BB:
+            return FieldOrder::BB;
+        case AV_FIELD_TB:
+            return FieldOrder::TB;
+        case AV_FIELD_BT:
+            return FieldOrder::BT;
+        default:
+            return FieldOrder::Unknown;
     }
 }
 
 AVFieldOrder to_av(FieldOrder order) {
     switch (order) {
-        case FieldOrder::Progressive: return AV_FIELD_PROGRESSIVE;
-        case FieldOrder::TT: return AV_FIELD_TT;
-        case FieldOrder::BB: return AV_FIELD_BB;
-        case FieldOrder::TB: return AV_FIELD_TB;
-        case FieldOrder::BT: return AV_FIELD_BT;
-        case FieldOrder::Unknown: break;
+        case FieldOrder::Progressive:
+            return AV_FIELD_PROGRESSIVE;
+        case FieldOrder::TT:
+            return AV_FIELD_TT;
+        case FieldOrder::BB:
+            return AV_FIELD_BB;
+        case FieldOrder::TB:
+            return AV_FIELD_TB;
+        case FieldOrder::BT:
+            return AV_FIELD_BT;
+        case FieldOrder::Unknown:
+            break;
     }
     return AV_FIELD_UNKNOWN;
 }

@@ -57,7 +57,9 @@ PacketPtr make_packet();
 // "Invalid data found when processing input" for an AVERROR code.
 std::string error_string(int err);
 
-inline Rational to_rational(AVRational r) { return {r.num, r.den}; }
+inline Rational to_rational(AVRational r) {
+    return {r.num, r.den};
+}
 inline AVRational to_av(Rational r) {
     return {static_cast<int>(r.num), static_cast<int>(r.den)};
 }

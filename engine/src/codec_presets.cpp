@@ -15,11 +15,36 @@ const std::vector<LibavCodecPreset>& libav_presets() {
     // and slice threading. Encoder threading here never changes the bitstream (slices are
     // fixed by the profile), so output is identical for any --threads.
     static const std::vector<LibavCodecPreset> presets = {
-        {"prores_proxy", "prores_ks", P::Yuv422p10, {{"profile", "0"}, {"vendor", "apl0"}}, false, P::Yuv422p10},
-        {"prores_lt", "prores_ks", P::Yuv422p10, {{"profile", "1"}, {"vendor", "apl0"}}, false, P::Yuv422p10},
-        {"prores_422", "prores_ks", P::Yuv422p10, {{"profile", "2"}, {"vendor", "apl0"}}, false, P::Yuv422p10},
-        {"prores_hq", "prores_ks", P::Yuv422p10, {{"profile", "3"}, {"vendor", "apl0"}}, false, P::Yuv422p10},
-        {"prores_4444", "prores_ks", P::Yuv444p10, {{"profile", "4"}, {"vendor", "apl0"}, {"alpha_bits", "16"}}, false, P::Yuva444p10},
+        {"prores_proxy",
+         "prores_ks",
+         P::Yuv422p10,
+         {{"profile", "0"}, {"vendor", "apl0"}},
+         false,
+         P::Yuv422p10},
+        {"prores_lt",
+         "prores_ks",
+         P::Yuv422p10,
+         {{"profile", "1"}, {"vendor", "apl0"}},
+         false,
+         P::Yuv422p10},
+        {"prores_422",
+         "prores_ks",
+         P::Yuv422p10,
+         {{"profile", "2"}, {"vendor", "apl0"}},
+         false,
+         P::Yuv422p10},
+        {"prores_hq",
+         "prores_ks",
+         P::Yuv422p10,
+         {{"profile", "3"}, {"vendor", "apl0"}},
+         false,
+         P::Yuv422p10},
+        {"prores_4444",
+         "prores_ks",
+         P::Yuv444p10,
+         {{"profile", "4"}, {"vendor", "apl0"}, {"alpha_bits", "16"}},
+         false,
+         P::Yuva444p10},
         {"dnxhr_lb", "dnxhd", P::Yuv422p8, {{"profile", "dnxhr_lb"}}, false, P::Yuv422p8},
         {"dnxhr_sq", "dnxhd", P::Yuv422p8, {{"profile", "dnxhr_sq"}}, false, P::Yuv422p8},
         {"dnxhr_hq", "dnxhd", P::Yuv422p8, {{"profile", "dnxhr_hq"}}, false, P::Yuv422p8},
@@ -27,9 +52,19 @@ const std::vector<LibavCodecPreset>& libav_presets() {
         {"dnxhr_444", "dnxhd", P::Yuv444p10, {{"profile", "dnxhr_444"}}, false, P::Yuv444p10},
         // Level 3 with per-slice CRCs, the archival setting; the slice count is fixed so the
         // bitstream does not depend on the thread count.
-        {"ffv1", "ffv1", P::Yuv444p16, {{"level", "3"}, {"slicecrc", "1"}, {"slices", "16"}, {"g", "1"}, {"context", "1"}}, true, P::Yuva444p10},
+        {"ffv1",
+         "ffv1",
+         P::Yuv444p16,
+         {{"level", "3"}, {"slicecrc", "1"}, {"slices", "16"}, {"g", "1"}, {"context", "1"}},
+         true,
+         P::Yuva444p10},
         {"h264", "libx264", P::Yuv420p8, {{"crf", "18"}, {"preset", "medium"}}, false, P::Yuv420p8},
-        {"h265", "libx265", P::Yuv420p10, {{"crf", "20"}, {"preset", "fast"}, {"x265-params", "log-level=error"}}, false, P::Yuv420p10},
+        {"h265",
+         "libx265",
+         P::Yuv420p10,
+         {{"crf", "20"}, {"preset", "fast"}, {"x265-params", "log-level=error"}},
+         false,
+         P::Yuv420p10},
     };
     return presets;
 }
@@ -66,7 +101,8 @@ const std::vector<VideoCodecPreset>& video_codec_presets() {
 
 std::string default_video_codec(const std::string& path) {
     std::string ext = std::filesystem::path(path).extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::transform(ext.begin(), ext.end(), ext.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
     if (ext == ".mov" || ext == ".mxf") return "prores_hq";
     if (ext == ".mp4" || ext == ".m4v") return "h264";
     if (ext == ".mkv") return "ffv1";
@@ -87,10 +123,14 @@ std::optional<AudioCodec> audio_codec_from_string(const std::string& name) {
 
 std::string to_string(AudioCodec codec) {
     switch (codec) {
-        case AudioCodec::None: return "none";
-        case AudioCodec::Pcm16: return "pcm16";
-        case AudioCodec::Pcm24: return "pcm24";
-        case AudioCodec::Aac: return "aac";
+        case AudioCodec::None:
+            return "none";
+        case AudioCodec::Pcm16:
+            return "pcm16";
+        case AudioCodec::Pcm24:
+            return "pcm24";
+        case AudioCodec::Aac:
+            return "aac";
     }
     return "none";
 }

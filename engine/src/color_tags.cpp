@@ -6,7 +6,9 @@ namespace cinepipe {
 
 // libav's name tables follow H.273 and match what ffprobe prints.
 namespace {
-std::string or_unknown(const char* name) { return name ? name : "unknown"; }
+std::string or_unknown(const char* name) {
+    return name ? name : "unknown";
+}
 }  // namespace
 
 std::string to_string(ColorPrimaries v) {
@@ -24,12 +26,18 @@ std::string to_string(ColorRange v) {
 
 std::string to_string(FieldOrder v) {
     switch (v) {
-        case FieldOrder::Progressive: return "progressive";
-        case FieldOrder::TT: return "tt";
-        case FieldOrder::BB: return "bb";
-        case FieldOrder::TB: return "tb";
-        case FieldOrder::BT: return "bt";
-        case FieldOrder::Unknown: break;
+        case FieldOrder::Progressive:
+            return "progressive";
+        case FieldOrder::TT:
+            return "tt";
+        case FieldOrder::BB:
+            return "bb";
+        case FieldOrder::TB:
+            return "tb";
+        case FieldOrder::BT:
+            return "bt";
+        case FieldOrder::Unknown:
+            break;
     }
     return "unknown";
 }

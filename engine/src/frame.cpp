@@ -24,8 +24,11 @@ int VideoFrame::plane_height(int i) const {
 
 std::size_t VideoFrame::row_bytes(int i) const {
     const auto& fi = info(format);
-    const std::size_t bytes_per_sample = fi.sample == SampleType::U8 ? 1 : fi.sample == SampleType::U16 ? 2 : 4;
-    const std::size_t per_pixel = fi.planes == 1 ? bytes_per_sample * fi.components : bytes_per_sample;
+    const std::size_t bytes_per_sample = fi.sample == SampleType::U8    ? 1
+                                         : fi.sample == SampleType::U16 ? 2
+                                                                        : 4;
+    const std::size_t per_pixel =
+        fi.planes == 1 ? bytes_per_sample * fi.components : bytes_per_sample;
     return per_pixel * static_cast<std::size_t>(plane_width(i));
 }
 
@@ -43,7 +46,9 @@ void copy_frame_props(const VideoFrame& from, VideoFrame& to) {
 
 namespace {
 constexpr std::size_t kAlign = 64;  // cache line and widest SIMD load
-std::size_t align_up(std::size_t v) { return (v + kAlign - 1) / kAlign * kAlign; }
+std::size_t align_up(std::size_t v) {
+    return (v + kAlign - 1) / kAlign * kAlign;
+}
 
 struct AlignedFree {
     void operator()(std::uint8_t* p) const { std::free(p); }
@@ -61,7 +66,10 @@ struct FramePool::Shared {
 };
 
 FramePool::FramePool(PixelFormat format, int width, int height, std::size_t max_buffers)
-    : format_(format), width_(width), height_(height), max_buffers_(max_buffers),
+    : format_(format),
+      width_(width),
+      height_(height),
+      max_buffers_(max_buffers),
       shared_(std::make_shared<Shared>()) {
     if (width <= 0 || height <= 0) throw std::invalid_argument("FramePool: empty frame size");
     VideoFrame layout;
@@ -91,7 +99,8 @@ std::shared_ptr<VideoFrame> FramePool::acquire() {
             throw std::logic_error("frame pool exhausted: more frames in flight than its bound (" +
                                    std::to_string(max_buffers_) + ")");
         } else {
-            buffer.reset(static_cast<std::uint8_t*>(std::aligned_alloc(kAlign, shared_->buffer_bytes)));
+            buffer.reset(
+                static_cast<std::uint8_t*>(std::aligned_alloc(kAlign, shared_->buffer_bytes)));
             if (!buffer) throw std::bad_alloc();
             ++shared_->allocated;
         }
@@ -102,7 +111,8 @@ std::shared_ptr<VideoFrame> FramePool::acquire() {
     frame->height = height_;
     std::uint8_t* base = buffer.get();
     for (int p = 0; p < info(format_).planes; ++p) {
-        frame->data[static_cast<std::size_t>(p)] = base + shared_->offsets[static_cast<std::size_t>(p)];
+        frame->data[static_cast<std::size_t>(p)] =
+            base + shared_->offsets[static_cast<std::size_t>(p)];
         frame->stride[static_cast<std::size_t>(p)] = shared_->strides[static_cast<std::size_t>(p)];
     }
     // The buffer returns to the pool when the last frame referencing it goes; if the pool is

@@ -11,12 +11,17 @@ namespace {
 // swscale's YUV<->RGB coefficients for an H.273 matrix (Rec.601 when unknown, as libav does).
 const int* coefficients_for(MatrixCoefficients m) {
     switch (m) {
-        case MatrixCoefficients::Bt709: return sws_getCoefficients(SWS_CS_ITU709);
+        case MatrixCoefficients::Bt709:
+            return sws_getCoefficients(SWS_CS_ITU709);
         case MatrixCoefficients::Bt2020Ncl:
-        case MatrixCoefficients::Bt2020Cl: return sws_getCoefficients(SWS_CS_BT2020);
-        case MatrixCoefficients::Smpte240m: return sws_getCoefficients(SWS_CS_SMPTE240M);
-        case MatrixCoefficients::Fcc: return sws_getCoefficients(SWS_CS_FCC);
-        default: return sws_getCoefficients(SWS_CS_DEFAULT);
+        case MatrixCoefficients::Bt2020Cl:
+            return sws_getCoefficients(SWS_CS_BT2020);
+        case MatrixCoefficients::Smpte240m:
+            return sws_getCoefficients(SWS_CS_SMPTE240M);
+        case MatrixCoefficients::Fcc:
+            return sws_getCoefficients(SWS_CS_FCC);
+        default:
+            return sws_getCoefficients(SWS_CS_DEFAULT);
     }
 }
 
@@ -78,14 +83,14 @@ FramePtr FrameConverter::convert(const FramePtr& in) const {
         cached.src_h != in->height || !(cached.tags == in->tags)) {
         // Bit-exact, accurate rounding and full chroma interpolation: the same picture for
         // the same input on any machine and thread count, and no 8-bit shortcuts.
-        const int flags = SWS_LANCZOS | SWS_ACCURATE_RND | SWS_BITEXACT | SWS_FULL_CHR_H_INT |
-                          SWS_FULL_CHR_H_INP;
+        const int flags =
+            SWS_LANCZOS | SWS_ACCURATE_RND | SWS_BITEXACT | SWS_FULL_CHR_H_INT | SWS_FULL_CHR_H_INP;
         cached.ctx.reset(sws_getContext(in->width, in->height, av::to_av(in->format), o.width,
                                         o.height, av::to_av(o.format), flags, nullptr, nullptr,
                                         nullptr));
         if (!cached.ctx)
-            throw std::runtime_error(std::string("cannot convert ") + to_string(in->format) + " to " +
-                                     to_string(o.format));
+            throw std::runtime_error(std::string("cannot convert ") + to_string(in->format) +
+                                     " to " + to_string(o.format));
         // Keep the source's matrix and range on both sides: a format conversion is not a
         // colour-space conversion (that is OCIO's job).
         const ColorTags out_tags = output_tags(in->tags, in->format, o.format);

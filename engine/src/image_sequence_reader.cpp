@@ -36,9 +36,9 @@ bool is_float_type(OIIO::TypeDesc t) {
 // How a file's channels land in the working frame. Files are not all RGB(A): luminance
 // files (Y, YA) are spread to R=G=B, and EXRs may carry extra channels after RGBA.
 struct ChannelMap {
-    int read_channels = 0;                 // channels [0, read_channels) are read
-    std::array<int, 3> color{0, 1, 2};     // source channel of R, G, B
-    int alpha = -1;                        // source channel of alpha; -1: none
+    int read_channels = 0;              // channels [0, read_channels) are read
+    std::array<int, 3> color{0, 1, 2};  // source channel of R, G, B
+    int alpha = -1;                     // source channel of alpha; -1: none
 
     [[nodiscard]] bool identity(int components) const {
         return read_channels == components && color == std::array<int, 3>{0, 1, 2} &&
@@ -74,8 +74,8 @@ std::string native_pix_fmt(const OIIO::ImageSpec& spec, const ChannelMap& m) {
                                                                             : "f32";
         return layout + bits;
     }
-    const int bits = spec.get_int_attribute("oiio:BitsPerSample",
-                                            static_cast<int>(spec.format.size() * 8));
+    const int bits =
+        spec.get_int_attribute("oiio:BitsPerSample", static_cast<int>(spec.format.size() * 8));
     // libav's names where one exists, so probe output reads the same as for movies.
     if (bits == 8) return gray ? (alpha ? "ya8" : "gray") : layout == "rgb" ? "rgb24" : "rgba";
     if (bits == 16) return gray ? layout + "16" : alpha ? "rgba64" : "rgb48";
@@ -202,8 +202,8 @@ std::string clip_name_of(const SequencePattern& p) {
 // the frame, at offset (ox, oy) from the frame origin. `opaque` fills alpha when the file
 // has none.
 template <typename T>
-void place_pixels(const T* src, int src_w, int src_h, int nch, const ChannelMap& m, int ox,
-                  int oy, T opaque, VideoFrame& dst) {
+void place_pixels(const T* src, int src_w, int src_h, int nch, const ChannelMap& m, int ox, int oy,
+                  T opaque, VideoFrame& dst) {
     const bool planar = info(dst.format).planes > 1;
     const int comps = info(dst.format).components;
     const int x0 = std::max(0, -ox);
@@ -218,7 +218,8 @@ void place_pixels(const T* src, int src_w, int src_h, int nch, const ChannelMap&
     for (int sy = y0; sy < y1; ++sy) {
         const int dy = sy + oy;
         const T* s = src + (static_cast<std::size_t>(sy) * static_cast<std::size_t>(src_w) +
-                            static_cast<std::size_t>(x0)) * static_cast<std::size_t>(nch);
+                            static_cast<std::size_t>(x0)) *
+                               static_cast<std::size_t>(nch);
         if (planar) {
             // libav's planar RGB order: G, B, R, A.
             T* g = row(0, dy) + x0 + ox;
@@ -250,14 +251,14 @@ void clear_frame(VideoFrame& f) {
 }
 
 class ImageSequenceReader final : public MediaReader {
-public:
+  public:
     ImageSequenceReader(const std::string& path, const ReaderOptions& options);
 
     [[nodiscard]] const MediaInfo& info() const override { return info_; }
     std::optional<MediaUnit> next() override;
     [[nodiscard]] const ReadStats& stats() const override { return stats_; }
 
-private:
+  private:
     std::shared_ptr<VideoFrame> read_frame(const SequenceFile& file);
 
     std::vector<SequenceFile> files_;
@@ -279,8 +280,9 @@ private:
 ImageSequenceReader::ImageSequenceReader(const std::string& path, const ReaderOptions& options) {
     const auto pattern = parse_sequence_pattern(path);
     if (!pattern)
-        throw InputError(path + ": not an image-sequence pattern (name.%06d.exr, name.####.dpx) "
-                                "or a numbered file");
+        throw InputError(path +
+                         ": not an image-sequence pattern (name.%06d.exr, name.####.dpx) "
+                         "or a numbered file");
     files_ = scan_files(*pattern);
     if (files_.empty()) throw InputError(path + ": no image-sequence files match");
 
@@ -313,8 +315,8 @@ ImageSequenceReader::ImageSequenceReader(const std::string& path, const ReaderOp
     const std::int64_t span = last_number - first_number + 1;
 
     if (const OIIO::ParamValue* tc = spec.find_attribute("smpte:TimeCode", OIIO::TypeTimeCode)) {
-        start_timecode_ = decode_smpte_timecode(static_cast<const std::uint32_t*>(tc->data())[0],
-                                                rate_);
+        start_timecode_ =
+            decode_smpte_timecode(static_cast<const std::uint32_t*>(tc->data())[0], rate_);
         if (start_timecode_) info_.timecode_source = "header";
     }
     if (!start_timecode_) {
@@ -346,8 +348,8 @@ ImageSequenceReader::ImageSequenceReader(const std::string& path, const ReaderOp
         if (!ec) info_.size_bytes += static_cast<std::int64_t>(size);
     }
     if (info_.duration > 0)
-        info_.bit_rate = static_cast<std::int64_t>(static_cast<double>(info_.size_bytes) * 8.0 /
-                                                   info_.duration);
+        info_.bit_rate =
+            static_cast<std::int64_t>(static_cast<double>(info_.size_bytes) * 8.0 / info_.duration);
 
     VideoStreamInfo v;
     v.index = 0;
@@ -386,9 +388,7 @@ std::shared_ptr<VideoFrame> ImageSequenceReader::read_frame(const SequenceFile& 
     const int comps = cinepipe::info(working_).components;
 
     auto frame = pool_->acquire();
-    auto read_failed = [&]() {
-        return InputError(file.path + ": " + oiio_error(in->geterror()));
-    };
+    auto read_failed = [&]() { return InputError(file.path + ": " + oiio_error(in->geterror())); };
 
     // Data window relative to the display window: EXRs from renders often cover less (or
     // more) than the picture; outside the data window is transparent black.
@@ -412,8 +412,8 @@ std::shared_ptr<VideoFrame> ImageSequenceReader::read_frame(const SequenceFile& 
             if (!in->read_image(0, 0, 0, map.read_channels, OIIO::TypeDesc::FLOAT,
                                 scratch_float_.data()))
                 throw read_failed();
-            place_pixels<float>(scratch_float_.data(), spec.width, spec.height,
-                                map.read_channels, map, ox, oy, 1.0f, *frame);
+            place_pixels<float>(scratch_float_.data(), spec.width, spec.height, map.read_channels,
+                                map, ox, oy, 1.0f, *frame);
         } else {
             if (scratch_u16_.size() < count) scratch_u16_.resize(count);
             if (!in->read_image(0, 0, 0, map.read_channels, OIIO::TypeDesc::UINT16,

@@ -23,9 +23,9 @@ struct SequencePreset {
     const char* name;
     std::array<const char*, 2> extensions;  // lower case; nullptr when unused
     OIIO::TypeDesc::BASETYPE file_type;
-    int bits_per_sample;                    // 0: the file type's own
-    const char* compression;                // nullptr: none
-    bool float_data;                        // frames arrive as planar float
+    int bits_per_sample;      // 0: the file type's own
+    const char* compression;  // nullptr: none
+    bool float_data;          // frames arrive as planar float
     bool alpha_allowed;
 };
 
@@ -60,8 +60,8 @@ const SequencePreset& choose_preset(const WriterConfig& config, const SequencePa
     for (const auto& p : kPresets) {
         if (config.video_codec != p.name) continue;
         if (!preset_takes(p, ext))
-            throw InputError(config.path + ": codec " + p.name + " writes ." +
-                             p.extensions[0] + " files, not '." + ext + "'");
+            throw InputError(config.path + ": codec " + p.name + " writes ." + p.extensions[0] +
+                             " files, not '." + ext + "'");
         return p;
     }
     throw InputError(config.path + ": '" + config.video_codec +
@@ -74,7 +74,7 @@ std::string describe(PixelFormat format, int width, int height) {
 }
 
 class ImageSequenceWriter final : public MediaWriter {
-public:
+  public:
     explicit ImageSequenceWriter(const WriterConfig& config);
 
     [[nodiscard]] PixelFormat input_format() const override { return input_format_; }
@@ -82,7 +82,7 @@ public:
     void finish() override;
     [[nodiscard]] std::vector<std::string> outputs() const override { return outputs_; }
 
-private:
+  private:
     [[nodiscard]] OIIO::ImageSpec make_spec(const VideoFrame& frame) const;
 
     WriterConfig config_;
@@ -183,8 +183,7 @@ void ImageSequenceWriter::write(const MediaUnit& unit) {
     if (frame.format != input_format_ || frame.width != config_.width ||
         frame.height != config_.height)
         throw InputError(config_.path + ": frame is " +
-                         describe(frame.format, frame.width, frame.height) +
-                         ", the writer takes " +
+                         describe(frame.format, frame.width, frame.height) + ", the writer takes " +
                          describe(input_format_, config_.width, config_.height));
 
     const std::string target = pattern_.path_for(config_.first_frame_number + frames_written_);
@@ -225,8 +224,7 @@ void ImageSequenceWriter::write(const MediaUnit& unit) {
         ok = out->write_image(OIIO::TypeDesc::FLOAT, interleaved_.data());
     } else {
         const auto pixel_bytes = static_cast<OIIO::stride_t>(comps * sizeof(std::uint16_t));
-        ok = out->write_image(OIIO::TypeDesc::UINT16, frame.plane(0), pixel_bytes,
-                              frame.stride[0]);
+        ok = out->write_image(OIIO::TypeDesc::UINT16, frame.plane(0), pixel_bytes, frame.stride[0]);
     }
     if (!ok) throw OutputError(target + ": " + oiio_error(out->geterror()));
     if (!out->close()) throw OutputError(target + ": " + oiio_error(out->geterror()));
@@ -283,26 +281,25 @@ namespace {
 
 // Every value the enums declare, for the name lookups.
 constexpr std::array kAllPrimaries{
-    ColorPrimaries::Bt709,     ColorPrimaries::Unspecified, ColorPrimaries::Bt470m,
-    ColorPrimaries::Bt470bg,   ColorPrimaries::Smpte170m,   ColorPrimaries::Smpte240m,
-    ColorPrimaries::Film,      ColorPrimaries::Bt2020,      ColorPrimaries::Smpte428,
-    ColorPrimaries::Smpte431,  ColorPrimaries::Smpte432,    ColorPrimaries::Ebu3213,
+    ColorPrimaries::Bt709,    ColorPrimaries::Unspecified, ColorPrimaries::Bt470m,
+    ColorPrimaries::Bt470bg,  ColorPrimaries::Smpte170m,   ColorPrimaries::Smpte240m,
+    ColorPrimaries::Film,     ColorPrimaries::Bt2020,      ColorPrimaries::Smpte428,
+    ColorPrimaries::Smpte431, ColorPrimaries::Smpte432,    ColorPrimaries::Ebu3213,
 };
 constexpr std::array kAllTransfers{
-    TransferCharacteristic::Bt709,        TransferCharacteristic::Unspecified,
-    TransferCharacteristic::Gamma22,      TransferCharacteristic::Gamma28,
-    TransferCharacteristic::Smpte170m,    TransferCharacteristic::Smpte240m,
-    TransferCharacteristic::Linear,       TransferCharacteristic::Log,
-    TransferCharacteristic::LogSqrt,      TransferCharacteristic::Iec61966_2_4,
-    TransferCharacteristic::Bt1361,       TransferCharacteristic::Srgb,
-    TransferCharacteristic::Bt2020_10,    TransferCharacteristic::Bt2020_12,
-    TransferCharacteristic::Pq,           TransferCharacteristic::Smpte428,
+    TransferCharacteristic::Bt709,     TransferCharacteristic::Unspecified,
+    TransferCharacteristic::Gamma22,   TransferCharacteristic::Gamma28,
+    TransferCharacteristic::Smpte170m, TransferCharacteristic::Smpte240m,
+    TransferCharacteristic::Linear,    TransferCharacteristic::Log,
+    TransferCharacteristic::LogSqrt,   TransferCharacteristic::Iec61966_2_4,
+    TransferCharacteristic::Bt1361,    TransferCharacteristic::Srgb,
+    TransferCharacteristic::Bt2020_10, TransferCharacteristic::Bt2020_12,
+    TransferCharacteristic::Pq,        TransferCharacteristic::Smpte428,
     TransferCharacteristic::Hlg,
 };
 
 bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() &&
-           std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
                return std::tolower(static_cast<unsigned char>(x)) ==
                       std::tolower(static_cast<unsigned char>(y));
            });
@@ -345,21 +342,28 @@ constexpr std::array<Chromaticities, 11> kChromaticities{{
 
 std::string dpx_transfer_name(TransferCharacteristic transfer, ColorPrimaries primaries) {
     switch (transfer) {
-        case TransferCharacteristic::Bt709: return kDpxItu709;
-        case TransferCharacteristic::Linear: return kDpxLinear;
+        case TransferCharacteristic::Bt709:
+            return kDpxItu709;
+        case TransferCharacteristic::Linear:
+            return kDpxLinear;
         case TransferCharacteristic::Smpte170m:
             // H.273 transfer 6 is the BT.601 curve of both systems; DPX names the system.
             return primaries == ColorPrimaries::Bt470bg ? kDpxItu601_625 : kDpxItu601_525;
-        default: return kDpxUndefined;
+        default:
+            return kDpxUndefined;
     }
 }
 
 std::string dpx_colorimetric_name(ColorPrimaries primaries) {
     switch (primaries) {
-        case ColorPrimaries::Bt709: return kDpxItu709;
-        case ColorPrimaries::Bt470bg: return kDpxItu601_625;
-        case ColorPrimaries::Smpte170m: return kDpxItu601_525;
-        default: return kDpxUndefined;
+        case ColorPrimaries::Bt709:
+            return kDpxItu709;
+        case ColorPrimaries::Bt470bg:
+            return kDpxItu601_625;
+        case ColorPrimaries::Smpte170m:
+            return kDpxItu601_525;
+        default:
+            return kDpxUndefined;
     }
 }
 

@@ -52,9 +52,13 @@ void find_timecode(const AVFormatContext& fmt, const AVStream* video, Rational r
     candidates.push_back({dict_value(fmt.metadata, "timecode"), "container"});
     for (const auto& c : candidates) {
         if (c.value.empty()) continue;
-        info.start_timecode = Timecode::parse(c.value, rate, info.path + ": timecode");
-        info.timecode_source = c.source;
-        return;
+        try {
+            info.start_timecode = Timecode::parse(c.value, rate, info.path + ": timecode");
+            info.timecode_source = c.source;
+            return;
+        } catch (const InputError&) {
+            // A mangled tag must not make the pictures unreadable; try the next source.
+        }
     }
     // No timecode anywhere: start at zero and say so, rather than invent a source.
     info.start_timecode = Timecode(rate, false, 0);
@@ -76,7 +80,8 @@ OpenedInput open_input(const std::string& path) {
     av::init_logging();
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) throw InputError(path + ": no such file");
-    if (std::filesystem::is_directory(path, ec)) throw InputError(path + ": is a folder, not a media file");
+    if (std::filesystem::is_directory(path, ec))
+        throw InputError(path + ": is a folder, not a media file");
     AVFormatContext* raw = nullptr;
     if (const int err = avformat_open_input(&raw, path.c_str(), nullptr, nullptr); err < 0)
         throw InputError(path + ": not a readable media file (" + av::error_string(err) + ")");
@@ -127,7 +132,8 @@ MediaInfo describe(const std::string& path, const AVFormatContext& fmt, int vide
         v.tags = av::tags_from(par);
         v.field_order = av::field_order_from(par.field_order);
         v.frame_count = vst->nb_frames;
-        v.duration = vst->duration > 0 ? double(vst->duration) * av_q2d(vst->time_base) : info.duration;
+        v.duration =
+            vst->duration > 0 ? double(vst->duration) * av_q2d(vst->time_base) : info.duration;
         v.bit_rate = par.bit_rate;
         const AVPixFmtDescriptor* pd = av_pix_fmt_desc_get(pix);
         v.has_alpha = pd && (pd->flags & AV_PIX_FMT_FLAG_ALPHA);
@@ -150,9 +156,11 @@ MediaInfo describe(const std::string& path, const AVFormatContext& fmt, int vide
         a.channel_layout = describe_layout(par.ch_layout);
         const char* sf = av_get_sample_fmt_name(static_cast<AVSampleFormat>(par.format));
         a.sample_format = sf ? sf : "unknown";
-        a.bits_per_sample = par.bits_per_raw_sample > 0 ? par.bits_per_raw_sample
-                                                         : av_get_exact_bits_per_sample(par.codec_id);
-        a.duration = st->duration > 0 ? double(st->duration) * av_q2d(st->time_base) : info.duration;
+        a.bits_per_sample = par.bits_per_raw_sample > 0
+                                ? par.bits_per_raw_sample
+                                : av_get_exact_bits_per_sample(par.codec_id);
+        a.duration =
+            st->duration > 0 ? double(st->duration) * av_q2d(st->time_base) : info.duration;
         a.bit_rate = par.bit_rate;
         info.audio.push_back(a);
     }
@@ -195,7 +203,7 @@ struct AudioTrack {
     av::SwrPtr resampler;
     int channels = 0;
     int sample_rate = 0;
-    std::vector<float> fifo;      // interleaved; fifo_start values already handed out
+    std::vector<float> fifo;  // interleaved; fifo_start values already handed out
     std::size_t fifo_start = 0;
     std::int64_t decoded = 0;     // samples per channel decoded so far
     std::int64_t handed_out = 0;  // samples per channel already in MediaUnits
@@ -223,8 +231,9 @@ struct AudioTrack {
 };
 
 class LibavReader final : public MediaReader {
-public:
-    LibavReader(const std::string& path, const ReaderOptions& options) : path_(path), options_(options) {
+  public:
+    LibavReader(const std::string& path, const ReaderOptions& options)
+        : path_(path), options_(options) {
         auto in = open_input(path);
         fmt_ = std::move(in.fmt);
         video_index_ = in.video_index;
@@ -233,8 +242,8 @@ public:
             throw InputError(path + ": no video or audio stream");
         if (info_.video) {
             const AVStream* st = fmt_->streams[video_index_];
-            if (info_.video->width <= 0 || info_.video->height <= 0 ||
-                info_.video->width > 32768 || info_.video->height > 32768)
+            if (info_.video->width <= 0 || info_.video->height <= 0 || info_.video->width > 32768 ||
+                info_.video->height > 32768)
                 throw InputError(path + ": implausible picture size " +
                                  std::to_string(info_.video->width) + "x" +
                                  std::to_string(info_.video->height));
@@ -245,9 +254,11 @@ public:
             // Containers without a frame index (MKV, MXF) still state a duration in their
             // header; trust it (minus a frame of rounding) unless libav only guessed it from
             // the bit rate.
-            if (expected_frames_ <= 0 && fmt_->duration_estimation_method != AVFMT_DURATION_FROM_BITRATE &&
+            if (expected_frames_ <= 0 &&
+                fmt_->duration_estimation_method != AVFMT_DURATION_FROM_BITRATE &&
                 info_.video->duration > 0) {
-                expected_frames_ = std::llround(info_.video->duration * info_.video->frame_rate.to_double()) - 1;
+                expected_frames_ =
+                    std::llround(info_.video->duration * info_.video->frame_rate.to_double()) - 1;
                 expected_is_estimate_ = true;
             }
         }
@@ -266,8 +277,9 @@ public:
         }
         for (unsigned i = 0; i < fmt_->nb_streams; ++i) {
             const bool wanted = static_cast<int>(i) == video_index_ ||
-                                std::any_of(audio_.begin(), audio_.end(),
-                                            [&](const AudioTrack& t) { return t.stream_index == int(i); });
+                                std::any_of(audio_.begin(), audio_.end(), [&](const AudioTrack& t) {
+                                    return t.stream_index == int(i);
+                                });
             fmt_->streams[i]->discard = wanted ? AVDISCARD_DEFAULT : AVDISCARD_ALL;
         }
         packet_ = av::make_packet();
@@ -280,23 +292,26 @@ public:
     std::optional<MediaUnit> next() override {
         MediaUnit unit;
         if (info_.video) {
-            while (pending_video_.empty() && !video_eof_) pump();
+            while (pending_video_.empty() && !video_eof_) decode_video_step();
             if (!pending_video_.empty()) {
                 unit.video = std::move(pending_video_.front());
                 pending_video_.pop_front();
-                const std::int64_t end = audio_end_for_frame(unit.video->index);
+                const std::int64_t index = unit.video->index;
                 // Read on until every audio stream has the samples that play during this
-                // frame (or has ended); a bounded look-ahead keeps memory flat on badly
-                // interleaved files.
-                while (!demux_eof_ && !audio_ready(end) && pending_video_.size() < kMaxLookahead) pump();
-                for (auto& t : audio_) unit.audio.push_back(t.take(end - t.handed_out));
+                // frame (or has ended). Video read meanwhile is queued still compressed, and
+                // the queue is bounded, so a badly interleaved file costs bounded memory.
+                while (!demux_eof_ && !audio_ready_for_frame(index) &&
+                       queued_bytes_ < kMaxQueuedBytes && video_packets_.size() < kMaxQueuedPackets)
+                    read_packet();
+                for (auto& t : audio_)
+                    unit.audio.push_back(t.take(audio_end_for_frame(t, index) - t.handed_out));
                 count_audio(unit);
                 return unit;
             }
             check_complete();
         }
         // After the last picture (or for audio-only files): the remaining audio.
-        while (!demux_eof_ && !audio_ready(audio_tail_target())) pump();
+        while (!demux_eof_ && !audio_ready(audio_tail_target())) read_packet();
         bool any = false;
         for (auto& t : audio_) {
             unit.audio.push_back(t.take(kAudioChunk));
@@ -307,18 +322,23 @@ public:
         return unit;
     }
 
-private:
-    static constexpr std::size_t kMaxLookahead = 16;
+  private:
+    static constexpr std::size_t kMaxQueuedBytes = 64u << 20;
+    static constexpr std::size_t kMaxQueuedPackets = 1024;
+    static constexpr std::size_t kConvertPool = 64;
     static constexpr std::int64_t kAudioChunk = 48000;
 
     // Sample n of a stream belongs to frame floor(n * rate / sample_rate): frame i ends
-    // before sample ceil((i + 1) * sample_rate / rate).
-    [[nodiscard]] std::int64_t audio_end_for_frame(std::int64_t index) const {
-        if (audio_.empty()) return 0;
+    // before sample ceil((i + 1) * sample_rate / rate). Each stream at its own rate.
+    [[nodiscard]] std::int64_t audio_end_for_frame(const AudioTrack& t, std::int64_t index) const {
         const Rational rate = info_.video->frame_rate;
-        const std::int64_t sr = audio_.front().sample_rate;
-        const std::int64_t num = (index + 1) * sr * rate.den;
+        const std::int64_t num = (index + 1) * t.sample_rate * rate.den;
         return (num + rate.num - 1) / rate.num;
+    }
+    [[nodiscard]] bool audio_ready_for_frame(std::int64_t index) const {
+        return std::all_of(audio_.begin(), audio_.end(), [&](const AudioTrack& t) {
+            return t.eof || t.decoded >= audio_end_for_frame(t, index);
+        });
     }
     [[nodiscard]] std::int64_t audio_tail_target() const {
         std::int64_t target = 0;
@@ -345,40 +365,46 @@ private:
                              std::to_string(stats_.frames) + " could be decoded");
     }
 
-    // Read one packet (or flush at the end) and decode what it yields.
-    void pump() {
-        if (demux_eof_) {
-            flush_all();
-            return;
+    // Feed the video decoder: a queued packet, else a newly read one, else (at the end of
+    // the file) the flush that drains its last frames.
+    void decode_video_step() {
+        if (!video_packets_.empty()) {
+            av::PacketPtr pkt = std::move(video_packets_.front());
+            video_packets_.pop_front();
+            queued_bytes_ -= static_cast<std::size_t>(pkt->size);
+            send_video(pkt.get());
+        } else if (!demux_eof_) {
+            read_packet();
+        } else {
+            send_video(nullptr);
         }
+    }
+
+    // Read one packet. Audio is decoded at once (it is small); video is queued compressed
+    // until pictures are wanted, so reading ahead for audio never piles up decoded frames.
+    void read_packet() {
         const int err = av_read_frame(fmt_.get(), packet_.get());
-        if (err == AVERROR_EOF) {
-            demux_eof_ = true;
-            flush_all();
-            return;
-        }
         if (err < 0) {
-            if (!options_.tolerate_damage)
-                throw InputError(path_ + ": read error after frame " + std::to_string(stats_.frames) +
-                                 " (" + av::error_string(err) + ")");
+            if (err != AVERROR_EOF && !options_.tolerate_damage)
+                throw InputError(path_ + ": read error after frame " +
+                                 std::to_string(stats_.frames) + " (" + av::error_string(err) +
+                                 ")");
             demux_eof_ = true;
-            flush_all();
+            for (auto& t : audio_)
+                if (!t.eof) send_audio(t, nullptr);
             return;
         }
         const int si = packet_->stream_index;
         if (si == video_index_) {
-            send(*video_decoder_, packet_.get(), true);
-        } else {
-            for (auto& t : audio_)
-                if (t.stream_index == si) send_audio(t, packet_.get());
+            av::PacketPtr queued = av::make_packet();
+            av_packet_move_ref(queued.get(), packet_.get());
+            queued_bytes_ += static_cast<std::size_t>(queued->size);
+            video_packets_.push_back(std::move(queued));
+            return;
         }
-        av_packet_unref(packet_.get());
-    }
-
-    void flush_all() {
-        if (info_.video && !video_eof_) send(*video_decoder_, nullptr, true);
         for (auto& t : audio_)
-            if (!t.eof) send_audio(t, nullptr);
+            if (t.stream_index == si) send_audio(t, packet_.get());
+        av_packet_unref(packet_.get());
     }
 
     void damage(const std::string& what) {
@@ -387,25 +413,41 @@ private:
             throw InputError(path_ + ": " + what + " near frame " + std::to_string(stats_.frames));
     }
 
-    void send(AVCodecContext& dec, const AVPacket* pkt, bool video) {
-        int err = avcodec_send_packet(&dec, pkt);
-        if (err < 0 && err != AVERROR_EOF && err != AVERROR(EAGAIN))
-            damage("undecodable " + std::string(video ? "video" : "audio") + " packet (" +
-                   av::error_string(err) + ")");
-        while (true) {
-            err = avcodec_receive_frame(&dec, decoded_.get());
-            if (err == AVERROR(EAGAIN)) return;
-            if (err == AVERROR_EOF) {
-                video_eof_ = true;
-                return;
+    // Send one packet (nullptr: flush) and take every frame the decoder has ready. Frames
+    // are always drained after a send, so the decoder never refuses a packet for being full;
+    // should one still answer EAGAIN, the packet is sent again after draining.
+    template <typename OnFrame, typename OnEnd>
+    void decode(AVCodecContext& dec, const AVPacket* pkt, const char* what, OnFrame on_frame, OnEnd on_end) {
+        for (int attempt = 0; attempt < 2; ++attempt) {
+            const int sent = avcodec_send_packet(&dec, pkt);
+            if (sent < 0 && sent != AVERROR_EOF && sent != AVERROR(EAGAIN))
+                damage(std::string("undecodable ") + what + " packet (" + av::error_string(sent) + ")");
+            while (true) {
+                const int err = avcodec_receive_frame(&dec, decoded_.get());
+                if (err == AVERROR(EAGAIN)) break;
+                if (err == AVERROR_EOF) {
+                    on_end();
+                    return;
+                }
+                if (err < 0) {
+                    damage(std::string(what) + " decode error (" + av::error_string(err) + ")");
+                    break;
+                }
+                on_frame(*decoded_);
+                av_frame_unref(decoded_.get());
             }
-            if (err < 0) {
-                damage("video decode error (" + av::error_string(err) + ")");
-                continue;
-            }
-            take_video_frame(*decoded_);
-            av_frame_unref(decoded_.get());
+            if (sent != AVERROR(EAGAIN)) return;
         }
+    }
+
+    void send_video(const AVPacket* pkt) {
+        decode(*video_decoder_, pkt, "video", [this](const AVFrame& f) { take_video_frame(f); },
+               [this] { video_eof_ = true; });
+    }
+
+    void send_audio(AudioTrack& t, const AVPacket* pkt) {
+        decode(*t.decoder, pkt, "audio", [this, &t](const AVFrame& f) { append_audio(t, f); },
+               [&t] { t.eof = true; });
     }
 
     void take_video_frame(const AVFrame& f) {
@@ -418,17 +460,20 @@ private:
         }
         frame->tags = av::tags_from(f);
         const ColorTags& st = info_.video->tags;
-        if (frame->tags.primaries == ColorPrimaries::Unspecified) frame->tags.primaries = st.primaries;
-        if (frame->tags.transfer == TransferCharacteristic::Unspecified) frame->tags.transfer = st.transfer;
+        if (frame->tags.primaries == ColorPrimaries::Unspecified)
+            frame->tags.primaries = st.primaries;
+        if (frame->tags.transfer == TransferCharacteristic::Unspecified)
+            frame->tags.transfer = st.transfer;
         if (frame->tags.matrix == MatrixCoefficients::Unspecified) frame->tags.matrix = st.matrix;
         if (frame->tags.range == ColorRange::Unspecified) frame->tags.range = st.range;
-        frame->sample_aspect = f.sample_aspect_ratio.num > 0 ? av::to_rational(f.sample_aspect_ratio)
-                                                             : info_.video->sample_aspect;
-        frame->field_order = f.interlaced_frame
-                                 ? (f.top_field_first ? FieldOrder::TT : FieldOrder::BB)
-                                 : (info_.video->field_order == FieldOrder::Unknown
-                                        ? FieldOrder::Progressive
-                                        : info_.video->field_order);
+        frame->sample_aspect = f.sample_aspect_ratio.num > 0
+                                   ? av::to_rational(f.sample_aspect_ratio)
+                                   : info_.video->sample_aspect;
+        frame->field_order =
+            f.interlaced_frame
+                ? (f.top_field_first ? FieldOrder::TT : FieldOrder::BB)
+                : (info_.video->field_order == FieldOrder::Unknown ? FieldOrder::Progressive
+                                                                   : info_.video->field_order);
         frame->index = stats_.frames;
         frame->time_base = video_tb_;
         frame->duration = f.pkt_duration > 0 ? f.pkt_duration : frame_duration_;
@@ -457,38 +502,20 @@ private:
     std::shared_ptr<VideoFrame> convert_to_working(const AVFrame& f) {
         const PixelFormat target = info_.video->working_format;
         if (!pool_)
-            pool_ = std::make_unique<FramePool>(target, f.width, f.height, kMaxLookahead + 48);
+            pool_ = std::make_unique<FramePool>(target, f.width, f.height, kConvertPool);
         auto out = pool_->acquire();
-        sws_.reset(sws_getCachedContext(sws_.release(), f.width, f.height,
-                                        static_cast<AVPixelFormat>(f.format), f.width, f.height,
-                                        av::to_av(target), SWS_BICUBIC | SWS_ACCURATE_RND |
-                                        SWS_FULL_CHR_H_INT | SWS_BITEXACT, nullptr, nullptr, nullptr));
-        if (!sws_) throw InputError(path_ + ": cannot convert pixel format " +
-                                    info_.video->native_pix_fmt);
+        sws_.reset(sws_getCachedContext(
+            sws_.release(), f.width, f.height, static_cast<AVPixelFormat>(f.format), f.width,
+            f.height, av::to_av(target),
+            SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT | SWS_BITEXACT, nullptr, nullptr,
+            nullptr));
+        if (!sws_)
+            throw InputError(path_ + ": cannot convert pixel format " +
+                             info_.video->native_pix_fmt);
         std::array<int, 4> strides{};
         for (std::size_t i = 0; i < 4; ++i) strides[i] = static_cast<int>(out->stride[i]);
         sws_scale(sws_.get(), f.data, f.linesize, 0, f.height, out->data.data(), strides.data());
         return out;
-    }
-
-    void send_audio(AudioTrack& t, const AVPacket* pkt) {
-        int err = avcodec_send_packet(t.decoder.get(), pkt);
-        if (err < 0 && err != AVERROR_EOF && err != AVERROR(EAGAIN))
-            damage("undecodable audio packet (" + av::error_string(err) + ")");
-        while (true) {
-            err = avcodec_receive_frame(t.decoder.get(), decoded_.get());
-            if (err == AVERROR(EAGAIN)) return;
-            if (err == AVERROR_EOF) {
-                t.eof = true;
-                return;
-            }
-            if (err < 0) {
-                damage("audio decode error (" + av::error_string(err) + ")");
-                continue;
-            }
-            append_audio(t, *decoded_);
-            av_frame_unref(decoded_.get());
-        }
     }
 
     void append_audio(AudioTrack& t, const AVFrame& f) {
@@ -496,9 +523,9 @@ private:
             AVChannelLayout layout{};  // libav 5.1 takes the layouts as non-const
             av_channel_layout_copy(&layout, &f.ch_layout);
             SwrContext* raw = nullptr;
-            if (swr_alloc_set_opts2(&raw, &layout, AV_SAMPLE_FMT_FLT, f.sample_rate,
-                                    &layout, static_cast<AVSampleFormat>(f.format),
-                                    f.sample_rate, 0, nullptr) < 0 ||
+            if (swr_alloc_set_opts2(&raw, &layout, AV_SAMPLE_FMT_FLT, f.sample_rate, &layout,
+                                    static_cast<AVSampleFormat>(f.format), f.sample_rate, 0,
+                                    nullptr) < 0 ||
                 swr_init(raw) < 0) {
                 swr_free(&raw);
                 av_channel_layout_uninit(&layout);
@@ -514,8 +541,9 @@ private:
         const std::size_t old = t.fifo.size();
         t.fifo.resize(old + static_cast<std::size_t>(f.nb_samples * t.channels));
         auto* out = reinterpret_cast<std::uint8_t*>(t.fifo.data() + old);
-        const int got = swr_convert(t.resampler.get(), &out, f.nb_samples,
-                                    const_cast<const std::uint8_t**>(f.extended_data), f.nb_samples);
+        const int got =
+            swr_convert(t.resampler.get(), &out, f.nb_samples,
+                        const_cast<const std::uint8_t**>(f.extended_data), f.nb_samples);
         if (got < 0) throw InputError(path_ + ": audio conversion failed");
         t.fifo.resize(old + static_cast<std::size_t>(got * t.channels));
         t.decoded += got;
@@ -536,6 +564,8 @@ private:
     av::PacketPtr packet_;
     av::FramePtr decoded_;
     std::deque<std::shared_ptr<VideoFrame>> pending_video_;
+    std::deque<av::PacketPtr> video_packets_;  // read, not yet decoded
+    std::size_t queued_bytes_ = 0;
     std::unique_ptr<FramePool> pool_;
     av::SwsPtr sws_;
     bool demux_eof_ = false;
@@ -566,7 +596,8 @@ MediaInfo probe_movie(const std::string& path) {
             av_packet_unref(pkt.get());
         }
         if (err != AVERROR_EOF)
-            throw InputError(path + ": read error while counting frames (" + av::error_string(err) + ")");
+            throw InputError(path + ": read error while counting frames (" + av::error_string(err) +
+                             ")");
         info.video->frame_count = count;
     }
     return info;

@@ -41,7 +41,8 @@ struct AudioOut {
     av::SwrPtr converter;  // interleaved float -> the encoder's sample format
     std::unique_ptr<AVAudioFifo, AudioFifoDeleter> fifo;  // interleaved float
     int channels = 0;
-    int frame_size = 0;    // samples per encoder frame
+    int frame_size = 0;        // samples per encoder frame
+    std::vector<float> chunk;  // one encoder frame of interleaved float, reused
     std::int64_t next_pts = 0;
 };
 
@@ -63,11 +64,11 @@ bool supports(const AVCodec& codec, PixelFormat fmt) {
 }
 
 class LibavWriter final : public MediaWriter {
-public:
-    explicit LibavWriter(const WriterConfig& cfg)
-        : cfg_(cfg), file_(cfg.path, cfg.overwrite) {
+  public:
+    explicit LibavWriter(const WriterConfig& cfg) : cfg_(cfg), file_(cfg.path, cfg.overwrite) {
         av::init_logging();
-        const std::string codec_name = cfg.video_codec.empty() ? default_video_codec(cfg.path) : cfg.video_codec;
+        const std::string codec_name =
+            cfg.video_codec.empty() ? default_video_codec(cfg.path) : cfg.video_codec;
         const LibavCodecPreset* preset = find_libav_preset(codec_name);
         if (!preset) throw InputError(cfg.path + ": unknown codec '" + codec_name + "'");
         if (cfg.width <= 0 || cfg.height <= 0)
@@ -90,10 +91,13 @@ public:
             av_dict_set(&out_->metadata, "timecode", tc.c_str(), 0);
             av_dict_set(&video_stream_->metadata, "timecode", tc.c_str(), 0);
         }
-        if (!cfg.reel_name.empty()) av_dict_set(&video_stream_->metadata, "reel_name", cfg.reel_name.c_str(), 0);
+        if (!cfg.reel_name.empty())
+            av_dict_set(&video_stream_->metadata, "reel_name", cfg.reel_name.c_str(), 0);
 
-        if (const int err = avio_open(&out_->pb, file_.temp_path().c_str(), AVIO_FLAG_WRITE); err < 0)
-            throw OutputError(cfg.path + ": cannot create output file (" + av::error_string(err) + ")");
+        if (const int err = avio_open(&out_->pb, file_.temp_path().c_str(), AVIO_FLAG_WRITE);
+            err < 0)
+            throw OutputError(cfg.path + ": cannot create output file (" + av::error_string(err) +
+                              ")");
         AVDictionary* opts = nullptr;
         const std::string muxer = ofmt->name;
         // Matroska otherwise stamps a random segment UID into every file; the same job must
@@ -128,21 +132,25 @@ public:
         encode_video(nullptr);
         for (auto& a : audio_) encode(*a.encoder, a.stream, nullptr);
         if (const int err = av_write_trailer(out_.get()); err < 0)
-            throw OutputError(cfg_.path + ": cannot finalise the file (" + av::error_string(err) + ")");
+            throw OutputError(cfg_.path + ": cannot finalise the file (" + av::error_string(err) +
+                              ")");
         if (const int err = avio_closep(&out_->pb); err < 0)
-            throw OutputError(cfg_.path + ": cannot close the file (" + av::error_string(err) + ")");
+            throw OutputError(cfg_.path + ": cannot close the file (" + av::error_string(err) +
+                              ")");
         file_.commit();
     }
 
     [[nodiscard]] std::vector<std::string> outputs() const override { return {cfg_.path}; }
     [[nodiscard]] std::vector<std::string> warnings() const override { return warnings_; }
 
-private:
+  private:
     void open_video(const LibavCodecPreset& preset, const std::string& codec_name) {
         const AVCodec* codec = avcodec_find_encoder_by_name(preset.encoder);
-        if (!codec) throw InputError(cfg_.path + ": this FFmpeg has no " + preset.encoder + " encoder");
+        if (!codec)
+            throw InputError(cfg_.path + ": this FFmpeg has no " + preset.encoder + " encoder");
         if (avformat_query_codec(out_->oformat, codec->id, FF_COMPLIANCE_NORMAL) == 0)
-            throw InputError(cfg_.path + ": " + codec_name + " cannot be stored in " + out_->oformat->name);
+            throw InputError(cfg_.path + ": " + codec_name + " cannot be stored in " +
+                             out_->oformat->name);
         if (preset.keeps_source_format && !supports(*codec, format_))
             format_ = cfg_.has_alpha ? preset.alpha_format : preset.format;
         video_.reset(avcodec_alloc_context3(codec));
@@ -159,13 +167,16 @@ private:
         // x265 code interlaced pictures as woven frames: lossless for the fields, and the
         // container still carries the field order so an NLE treats them as interlaced.
         const std::string encoder = preset.encoder;
-        const bool interlaced = cfg_.field_order == FieldOrder::TT || cfg_.field_order == FieldOrder::BB ||
-                                cfg_.field_order == FieldOrder::TB || cfg_.field_order == FieldOrder::BT;
+        const bool interlaced =
+            cfg_.field_order == FieldOrder::TT || cfg_.field_order == FieldOrder::BB ||
+            cfg_.field_order == FieldOrder::TB || cfg_.field_order == FieldOrder::BT;
         if (interlaced && (encoder == "prores_ks" || encoder == "libx264"))
             c.flags |= AV_CODEC_FLAG_INTERLACED_DCT | AV_CODEC_FLAG_INTERLACED_ME;
         if (interlaced && encoder == "dnxhd")
-            warnings_.push_back(cfg_.path + ": interlaced source written as DNxHR woven frames without a field "
-                                "order flag (FFmpeg 5.1 cannot code or flag interlaced DNxHR); use ProRes to keep it");
+            warnings_.push_back(cfg_.path +
+                                ": interlaced source written as DNxHR woven frames without a field "
+                                "order flag (FFmpeg 5.1 cannot code or flag interlaced DNxHR); use "
+                                "ProRes to keep it");
         av::apply_tags(cfg_.tags, c);
         // x264/x265 bitstreams depend on their thread count, so they get libav's automatic
         // count (fixed per machine) rather than --threads: output stays identical for any
@@ -196,12 +207,16 @@ private:
         if (cfg_.audio_codec == AudioCodec::Pcm16) id = AV_CODEC_ID_PCM_S16LE;
         if (cfg_.audio_codec == AudioCodec::Aac) id = AV_CODEC_ID_AAC;
         const AVCodec* codec = avcodec_find_encoder(id);
-        if (!codec) throw InputError(cfg_.path + ": this FFmpeg has no " + to_string(cfg_.audio_codec) + " encoder");
+        if (!codec)
+            throw InputError(cfg_.path + ": this FFmpeg has no " + to_string(cfg_.audio_codec) +
+                             " encoder");
         if (avformat_query_codec(out_->oformat, id, FF_COMPLIANCE_NORMAL) == 0)
-            throw InputError(cfg_.path + ": " + to_string(cfg_.audio_codec) + " audio cannot be stored in " +
-                             out_->oformat->name + (id != AV_CODEC_ID_AAC ? " (use --audio aac)" : ""));
+            throw InputError(cfg_.path + ": " + to_string(cfg_.audio_codec) +
+                             " audio cannot be stored in " + out_->oformat->name +
+                             (id != AV_CODEC_ID_AAC ? " (use --audio aac)" : ""));
         if (track.channels <= 0 || track.sample_rate <= 0)
-            throw InputError(cfg_.path + ": audio track " + std::to_string(i) + " has no channels or rate");
+            throw InputError(cfg_.path + ": audio track " + std::to_string(i) +
+                             " has no channels or rate");
         AudioOut a;
         a.encoder.reset(avcodec_alloc_context3(codec));
         if (!a.encoder) throw std::bad_alloc();
@@ -215,17 +230,20 @@ private:
         if (const int err = avcodec_open2(&c, codec, nullptr); err < 0)
             throw InputError(cfg_.path + ": cannot open the " + to_string(cfg_.audio_codec) +
                              " encoder for " + std::to_string(track.channels) + " channels at " +
-                             std::to_string(track.sample_rate) + " Hz (" + av::error_string(err) + ")");
+                             std::to_string(track.sample_rate) + " Hz (" + av::error_string(err) +
+                             ")");
         a.stream = avformat_new_stream(out_.get(), nullptr);
         if (!a.stream) throw std::bad_alloc();
         a.stream->time_base = c.time_base;
         avcodec_parameters_from_context(a.stream->codecpar, &c);
         a.channels = track.channels;
         a.frame_size = (codec->capabilities & AV_CODEC_CAP_VARIABLE_FRAME_SIZE) || c.frame_size <= 0
-                           ? 2048 : c.frame_size;
+                           ? 2048
+                           : c.frame_size;
         SwrContext* raw = nullptr;
         if (swr_alloc_set_opts2(&raw, &c.ch_layout, c.sample_fmt, c.sample_rate, &c.ch_layout,
-                                AV_SAMPLE_FMT_FLT, c.sample_rate, 0, nullptr) < 0 || swr_init(raw) < 0) {
+                                AV_SAMPLE_FMT_FLT, c.sample_rate, 0, nullptr) < 0 ||
+            swr_init(raw) < 0) {
             swr_free(&raw);
             throw InputError(cfg_.path + ": cannot set up audio conversion");
         }
@@ -253,7 +271,8 @@ private:
         av_frame->pts = pts;
         av_frame->interlaced_frame = frame->field_order != FieldOrder::Progressive &&
                                      frame->field_order != FieldOrder::Unknown;
-        av_frame->top_field_first = frame->field_order == FieldOrder::TT || frame->field_order == FieldOrder::TB;
+        av_frame->top_field_first =
+            frame->field_order == FieldOrder::TT || frame->field_order == FieldOrder::TB;
         ++frames_written_;
         encode_video(av_frame.get());
     }
@@ -272,8 +291,8 @@ private:
         while (av_audio_fifo_size(a.fifo.get()) >= a.frame_size ||
                (flush && av_audio_fifo_size(a.fifo.get()) > 0)) {
             const int n = std::min(a.frame_size, av_audio_fifo_size(a.fifo.get()));
-            std::vector<float> chunk(static_cast<std::size_t>(n * a.channels));
-            void* planes[1] = {chunk.data()};
+            a.chunk.resize(static_cast<std::size_t>(n * a.channels));
+            void* planes[1] = {a.chunk.data()};
             av_audio_fifo_read(a.fifo.get(), planes, n);
             av::FramePtr f = av::make_frame();
             f->nb_samples = n;
@@ -281,7 +300,7 @@ private:
             f->sample_rate = a.encoder->sample_rate;
             av_channel_layout_copy(&f->ch_layout, &a.encoder->ch_layout);
             if (av_frame_get_buffer(f.get(), 0) < 0) throw std::bad_alloc();
-            const auto* src = reinterpret_cast<const std::uint8_t*>(chunk.data());
+            const auto* src = reinterpret_cast<const std::uint8_t*>(a.chunk.data());
             if (swr_convert(a.converter.get(), f->extended_data, n, &src, n) != n)
                 throw OutputError(cfg_.path + ": audio sample conversion failed");
             f->pts = a.next_pts;
@@ -293,12 +312,14 @@ private:
     void encode(AVCodecContext& enc, AVStream* st, const AVFrame* frame) {
         int err = avcodec_send_frame(&enc, frame);
         if (err < 0 && err != AVERROR_EOF)
-            throw OutputError(cfg_.path + ": encoder " + enc.codec->name + " failed (" + av::error_string(err) + ")");
+            throw OutputError(cfg_.path + ": encoder " + enc.codec->name + " failed (" +
+                              av::error_string(err) + ")");
         while (true) {
             err = avcodec_receive_packet(&enc, packet_.get());
             if (err == AVERROR(EAGAIN) || err == AVERROR_EOF) return;
             if (err < 0)
-                throw OutputError(cfg_.path + ": encoder " + enc.codec->name + " failed (" + av::error_string(err) + ")");
+                throw OutputError(cfg_.path + ": encoder " + enc.codec->name + " failed (" +
+                                  av::error_string(err) + ")");
             av_packet_rescale_ts(packet_.get(), enc.time_base, st->time_base);
             packet_->stream_index = st->index;
             err = av_interleaved_write_frame(out_.get(), packet_.get());

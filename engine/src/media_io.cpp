@@ -11,7 +11,8 @@
 
 namespace cinepipe {
 
-std::unique_ptr<MediaReader> MediaReader::open(const std::string& path, const ReaderOptions& options) {
+std::unique_ptr<MediaReader> MediaReader::open(const std::string& path,
+                                               const ReaderOptions& options) {
     if (looks_like_image_sequence(path)) return open_image_sequence(path, options);
     return open_movie(path, options);
 }
@@ -22,10 +23,12 @@ MediaInfo probe(const std::string& path, const ReaderOptions& options) {
 }
 
 std::unique_ptr<MediaWriter> MediaWriter::create(const WriterConfig& config) {
-    const std::string codec = config.video_codec.empty() ? default_video_codec(config.path) : config.video_codec;
+    const std::string codec =
+        config.video_codec.empty() ? default_video_codec(config.path) : config.video_codec;
     for (const auto& preset : video_codec_presets()) {
         if (preset.name != codec) continue;
-        return preset.image_sequence ? create_image_sequence_writer(config) : create_movie_writer(config);
+        return preset.image_sequence ? create_image_sequence_writer(config)
+                                     : create_movie_writer(config);
     }
     throw InputError(config.path + ": unknown codec '" + codec + "'");
 }

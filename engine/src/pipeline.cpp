@@ -1,5 +1,6 @@
 #include "cinepipe/pipeline.h"
 
+#include <tbb/global_control.h>
 #include <tbb/info.h>
 #include <tbb/parallel_pipeline.h>
 #include <tbb/task_arena.h>
@@ -54,6 +55,10 @@ void run_pipeline(MediaReader& reader, const PipelineStages& stages, const Sched
 
     // The arena caps the pipeline at the requested thread count; the token count caps the
     // units (and so the frames) alive at once.
+    // global_control lifts TBB's default cap (the core count) when more threads are asked
+    // for, without its warning on stderr.
+    tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism,
+                                    static_cast<std::size_t>(policy.resolved_threads()) + 1);
     tbb::task_arena arena(policy.resolved_threads());
     arena.execute([&] {
         tbb::parallel_pipeline(

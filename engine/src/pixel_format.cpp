@@ -28,7 +28,9 @@ constexpr std::array<PixelFormatInfo, 16> kInfo{{
 }};
 }  // namespace
 
-const PixelFormatInfo& info(PixelFormat fmt) { return kInfo.at(static_cast<std::size_t>(fmt)); }
+const PixelFormatInfo& info(PixelFormat fmt) {
+    return kInfo.at(static_cast<std::size_t>(fmt));
+}
 
 std::optional<PixelFormat> pixel_format_from_string(const std::string& name) {
     for (std::size_t i = 0; i < kInfo.size(); ++i)

@@ -98,26 +98,29 @@ std::string probe_to_text(const MediaInfo& info) {
                            info.reel_name.empty() ? "" : "  reel " + info.reel_name);
     if (info.start_timecode)
         out << fmt::format("  timecode    {} ({}{})\n", info.start_timecode->to_string(),
-                           info.timecode_source, info.start_timecode->drop_frame() ? ", drop frame" : "");
+                           info.timecode_source,
+                           info.start_timecode->drop_frame() ? ", drop frame" : "");
     if (info.video) {
         const auto& v = *info.video;
-        out << fmt::format("  video #{}    {}{} {}x{} {} @ {} fps ({:.3f}), {} frames, {}\n", v.index,
-                           v.codec, v.profile.empty() ? "" : " " + v.profile, v.width, v.height,
-                           v.native_pix_fmt, v.frame_rate.to_string(), v.frame_rate.to_double(),
-                           v.frame_count, to_string(v.field_order));
-        out << fmt::format("              colour {}/{}/{} {} range, SAR {}\n", to_string(v.tags.primaries),
-                           to_string(v.tags.transfer), to_string(v.tags.matrix), to_string(v.tags.range),
+        out << fmt::format("  video #{}    {}{} {}x{} {} @ {} fps ({:.3f}), {} frames, {}\n",
+                           v.index, v.codec, v.profile.empty() ? "" : " " + v.profile, v.width,
+                           v.height, v.native_pix_fmt, v.frame_rate.to_string(),
+                           v.frame_rate.to_double(), v.frame_count, to_string(v.field_order));
+        out << fmt::format("              colour {}/{}/{} {} range, SAR {}\n",
+                           to_string(v.tags.primaries), to_string(v.tags.transfer),
+                           to_string(v.tags.matrix), to_string(v.tags.range),
                            v.sample_aspect.to_string());
         if (!(v.frame_rate == v.avg_frame_rate))
             out << fmt::format("              variable frame rate: average {:.3f} fps\n",
                                v.avg_frame_rate.to_double());
     }
     for (const auto& a : info.audio)
-        out << fmt::format("  audio #{}    {} {} Hz {} ({} ch) {}{}\n", a.index, a.codec, a.sample_rate,
-                           a.channel_layout, a.channels, a.sample_format,
+        out << fmt::format("  audio #{}    {} {} Hz {} ({} ch) {}{}\n", a.index, a.codec,
+                           a.sample_rate, a.channel_layout, a.channels, a.sample_format,
                            a.bits_per_sample ? fmt::format(" {}-bit", a.bits_per_sample) : "");
     if (info.is_sequence) {
-        out << fmt::format("  sequence    frames {}-{}", info.first_frame_number, info.last_frame_number);
+        out << fmt::format("  sequence    frames {}-{}", info.first_frame_number,
+                           info.last_frame_number);
         if (!info.missing_frame_numbers.empty())
             out << fmt::format(", {} missing", info.missing_frame_numbers.size());
         out << "\n";

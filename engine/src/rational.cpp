@@ -14,7 +14,8 @@ std::int64_t rescale(std::int64_t value, Rational from, Rational to) {
 
 Rational parse_rate(const std::string& text) {
     auto fail = [&]() -> Rational {
-        throw InputError("invalid frame rate '" + text + "' (expected e.g. 24, 23.976, 30000/1001)");
+        throw InputError("invalid frame rate '" + text +
+                         "' (expected e.g. 24, 23.976, 30000/1001)");
     };
     if (const auto slash = text.find('/'); slash != std::string::npos) {
         std::int64_t num = 0;
@@ -37,7 +38,8 @@ Rational parse_rate(const std::string& text) {
     if (std::fabs(value - rounded) < 1e-9) return {static_cast<std::int64_t>(rounded), 1};
     // NTSC family: N * 1000/1001 printed to 2 or 3 decimals.
     const double ntsc = std::round(value * 1.001);
-    if (std::fabs(ntsc / 1.001 - value) < 0.005) return {static_cast<std::int64_t>(ntsc) * 1000, 1001};
+    if (std::fabs(ntsc / 1.001 - value) < 0.005)
+        return {static_cast<std::int64_t>(ntsc) * 1000, 1001};
     // Anything else: exact to the millihertz.
     return Rational{static_cast<std::int64_t>(std::llround(value * 1000)), 1000}.reduced();
 }

@@ -18,7 +18,9 @@ namespace {
 // Wider padding than an int64 has digits is a typo, not a sequence.
 constexpr int kMaxPadding = 18;
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
 
 std::string lower(std::string s) {
     std::transform(s.begin(), s.end(), s.begin(),
@@ -180,8 +182,8 @@ std::vector<SequenceFile> scan_files(const SequencePattern& pattern) {
         if (pattern.folder.empty())
             path = name;
         else
-            path = pattern.folder.back() == '/' ? pattern.folder + name
-                                                : pattern.folder + "/" + name;
+            path =
+                pattern.folder.back() == '/' ? pattern.folder + name : pattern.folder + "/" + name;
         files.push_back({number, std::move(path)});
     }
     return files;

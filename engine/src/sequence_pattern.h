@@ -18,9 +18,9 @@ enum class SequenceForm : std::uint8_t {
 
 struct SequencePattern {
     SequenceForm form = SequenceForm::Printf;
-    std::string folder;   // parent folder as given; empty for the current folder
-    std::string prefix;   // file-name text before the frame number
-    std::string suffix;   // file-name text after the frame number, extension included
+    std::string folder;  // parent folder as given; empty for the current folder
+    std::string prefix;  // file-name text before the frame number
+    std::string suffix;  // file-name text after the frame number, extension included
     // Minimum digit count, as printf's %0Nd: numbers that need more digits are not cut.
     // 0 means no padding ("%d").
     int padding = 0;

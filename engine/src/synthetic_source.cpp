@@ -22,7 +22,7 @@ constexpr std::array<std::uint8_t, 10> kSegments{0x3F, 0x06, 0x5B, 0x4F, 0x66,
                                                  0x6D, 0x7D, 0x07, 0x7F, 0x6F};
 
 class SyntheticSource final : public MediaReader {
-public:
+  public:
     explicit SyntheticSource(const SyntheticOptions& o) : o_(o) {
         const auto& fi = cinepipe::info(o.format);
         if (fi.family != ColorFamily::Yuv || fi.sample == SampleType::F32)
@@ -62,7 +62,8 @@ public:
             a.codec = "synthetic";
             a.sample_rate = o.sample_rate;
             a.channels = o.audio_channels;
-            a.channel_layout = o.audio_channels == 2 ? "stereo" : std::to_string(o.audio_channels) + " channels";
+            a.channel_layout =
+                o.audio_channels == 2 ? "stereo" : std::to_string(o.audio_channels) + " channels";
             a.sample_format = "flt";
             a.duration = info_.duration;
             info_.audio.push_back(a);
@@ -93,7 +94,7 @@ public:
         return unit;
     }
 
-private:
+  private:
     // A horizontally periodic luma texture: diagonal sweep, fine detail and a soft
     // gradient. Frames scroll it, so every frame differs from its neighbours.
     void build_texture() {
@@ -103,9 +104,11 @@ private:
                 const double u = double(x) / o_.width;
                 const double v = double(y) / o_.height;
                 const double sweep = 0.5 + 0.5 * std::sin(2 * kPi * (3 * u + 2 * v));
-                const double detail = 0.5 + 0.5 * std::sin(2 * kPi * 40 * u) * std::cos(2 * kPi * 23 * v);
+                const double detail =
+                    0.5 + 0.5 * std::sin(2 * kPi * 40 * u) * std::cos(2 * kPi * 23 * v);
                 const double value = 0.15 + 0.45 * sweep * (0.6 + 0.4 * v) + 0.25 * detail;
-                texture_[static_cast<std::size_t>(y) * o_.width + x] = static_cast<float>(std::clamp(value, 0.0, 1.0));
+                texture_[static_cast<std::size_t>(y) * o_.width + x] =
+                    static_cast<float>(std::clamp(value, 0.0, 1.0));
             }
         }
     }
@@ -126,7 +129,8 @@ private:
 
     template <typename T>
     void put(VideoFrame& f, int plane, int x, int y, int value) const {
-        auto* row = reinterpret_cast<T*>(f.mutable_plane(plane) + f.stride[static_cast<std::size_t>(plane)] * y);
+        auto* row = reinterpret_cast<T*>(f.mutable_plane(plane) +
+                                         f.stride[static_cast<std::size_t>(plane)] * y);
         row[x] = static_cast<T>(value);
     }
 
@@ -159,7 +163,8 @@ private:
                     // Slate card: mid grey with clapper stripes.
                     yv = (y < h / 5) ? (((x + y) / (w / 16)) % 2 ? 0.9 : 0.1) : 0.45;
                 } else {
-                    yv = texture_[static_cast<std::size_t>(y) * w + static_cast<std::size_t>((x + shift) % w)];
+                    yv = texture_[static_cast<std::size_t>(y) * w +
+                                  static_cast<std::size_t>((x + shift) % w)];
                     if (x >= bx && x < bx + bw && y >= by && y < by + bh) yv = 0.8;
                 }
                 put<T>(f, 0, x, y, code(yv, false));
@@ -176,7 +181,8 @@ private:
             cb_row_[static_cast<std::size_t>(x)] =
                 0.5 + 0.2 * std::sin(2 * kPi * (double((x << fi.chroma_shift_x) + shift) / w));
         for (int y = 0; y < ch; ++y)
-            cr_col_[static_cast<std::size_t>(y)] = 0.5 + 0.2 * std::cos(2 * kPi * (double(y << fi.chroma_shift_y) / h));
+            cr_col_[static_cast<std::size_t>(y)] =
+                0.5 + 0.2 * std::cos(2 * kPi * (double(y << fi.chroma_shift_y) / h));
         for (int y = 0; y < ch; ++y) {
             const int py = y << fi.chroma_shift_y;
             for (int x = 0; x < cw; ++x) {
@@ -207,7 +213,7 @@ private:
         const std::string digits = std::to_string(n);
         const int dh = std::max(16, o_.height / 12);  // digit height
         const int dw = dh / 2;
-        const int th = std::max(2, dh / 8);           // stroke
+        const int th = std::max(2, dh / 8);  // stroke
         const int gap = dw / 3;
         const int box_w = static_cast<int>(digits.size()) * (dw + gap) + gap;
         const int x0 = o_.width - box_w - o_.width / 40;
@@ -223,13 +229,13 @@ private:
             const int x = x0 + gap + static_cast<int>(i) * (dw + gap);
             const int y = y0 + gap;
             const int half = dh / 2;
-            if (s & 0x01) fill(x, y, dw, th, 1.0);                    // a: top
-            if (s & 0x02) fill(x + dw - th, y, th, half, 1.0);        // b: top right
-            if (s & 0x04) fill(x + dw - th, y + half, th, half, 1.0); // c: bottom right
-            if (s & 0x08) fill(x, y + dh - th, dw, th, 1.0);          // d: bottom
-            if (s & 0x10) fill(x, y + half, th, half, 1.0);           // e: bottom left
-            if (s & 0x20) fill(x, y, th, half, 1.0);                  // f: top left
-            if (s & 0x40) fill(x, y + half - th / 2, dw, th, 1.0);    // g: middle
+            if (s & 0x01) fill(x, y, dw, th, 1.0);                     // a: top
+            if (s & 0x02) fill(x + dw - th, y, th, half, 1.0);         // b: top right
+            if (s & 0x04) fill(x + dw - th, y + half, th, half, 1.0);  // c: bottom right
+            if (s & 0x08) fill(x, y + dh - th, dw, th, 1.0);           // d: bottom
+            if (s & 0x10) fill(x, y + half, th, half, 1.0);            // e: bottom left
+            if (s & 0x20) fill(x, y, th, half, 1.0);                   // f: top left
+            if (s & 0x40) fill(x, y + half - th / 2, dw, th, 1.0);     // g: middle
         }
     }
 
@@ -261,7 +267,8 @@ private:
                     v = beep * std::sin(2 * kPi * 1000 * t);
                 else if (s >= slate_end)
                     v = tone * std::sin(2 * kPi * (c % 2 ? 660 : 440) * t);
-                a.samples[static_cast<std::size_t>((s - begin) * a.channels + c)] = static_cast<float>(v);
+                a.samples[static_cast<std::size_t>((s - begin) * a.channels + c)] =
+                    static_cast<float>(v);
             }
         }
         return a;

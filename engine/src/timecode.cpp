@@ -14,7 +14,8 @@ namespace cinepipe {
 namespace {
 
 int nominal_of(Rational rate) {
-    if (!rate.valid()) throw InputError("timecode needs a valid frame rate, got " + rate.to_string());
+    if (!rate.valid())
+        throw InputError("timecode needs a valid frame rate, got " + rate.to_string());
     return static_cast<int>((rate.num + rate.den / 2) / rate.den);
 }
 
@@ -41,7 +42,9 @@ Timecode::Timecode(Rational rate, bool drop_frame, std::int64_t frames)
     frames_ = ((frames % day) + day) % day;
 }
 
-Timecode Timecode::advanced(std::int64_t n) const { return Timecode(rate_, drop_, frames_ + n); }
+Timecode Timecode::advanced(std::int64_t n) const {
+    return Timecode(rate_, drop_, frames_ + n);
+}
 
 std::string Timecode::to_string() const {
     std::int64_t n = frames_;
@@ -61,7 +64,8 @@ std::string Timecode::to_string() const {
 Timecode Timecode::parse(const std::string& text, Rational rate, const std::string& what) {
     const int nominal = nominal_of(rate);
     AVTimecode tc{};
-    if (text.size() < 11 || av_timecode_init_from_string(&tc, av::to_av(rate), text.c_str(), nullptr) < 0)
+    if (text.size() < 11 ||
+        av_timecode_init_from_string(&tc, av::to_av(rate), text.c_str(), nullptr) < 0)
         throw InputError(what + ": invalid timecode '" + text + "' (expected HH:MM:SS:FF)");
     const bool drop = (tc.flags & AV_TIMECODE_FLAG_DROPFRAME) != 0;
     if (drop && nominal != 30 && nominal != 60)
@@ -71,10 +75,11 @@ Timecode Timecode::parse(const std::string& text, Rational rate, const std::stri
     // libav accepts labels that do not exist (frame 30 at 30 fps, a dropped label); the
     // round trip through our own formatting catches them.
     std::string normalised = text;
-    if (normalised.size() > 8 && (normalised[8] == '.' || normalised[8] == ';')) normalised[8] = ';';
+    if (normalised.size() > 8 && (normalised[8] == '.' || normalised[8] == ';'))
+        normalised[8] = ';';
     if (parsed.to_string() != normalised)
-        throw InputError(what + ": timecode '" + text + "' does not exist at " +
-                         rate.to_string() + " fps" + (drop ? " drop-frame" : ""));
+        throw InputError(what + ": timecode '" + text + "' does not exist at " + rate.to_string() +
+                         " fps" + (drop ? " drop-frame" : ""));
     return parsed;
 }
 

@@ -28,7 +28,8 @@ WriterConfig writer_config_for(const MediaInfo& source, const std::string& outpu
     cfg.frame_rate = v.frame_rate;
     cfg.sample_aspect = v.sample_aspect;
     cfg.tags = v.tags;
-    cfg.field_order = v.field_order == FieldOrder::Unknown ? FieldOrder::Progressive : v.field_order;
+    cfg.field_order =
+        v.field_order == FieldOrder::Unknown ? FieldOrder::Progressive : v.field_order;
     cfg.has_alpha = v.has_alpha;
     cfg.source_format = v.working_format;
     cfg.start_timecode = source.start_timecode;
@@ -38,8 +39,9 @@ WriterConfig writer_config_for(const MediaInfo& source, const std::string& outpu
     return cfg;
 }
 
-TranscodeResult encode(MediaReader& reader, const WriterConfig& config, const SchedulePolicy& schedule,
-                       const CancelToken& cancel, const ProgressCallback& progress) {
+TranscodeResult encode(MediaReader& reader, const WriterConfig& config,
+                       const SchedulePolicy& schedule, const CancelToken& cancel,
+                       const ProgressCallback& progress) {
     auto writer = MediaWriter::create(config);
     const auto& v = *reader.info().video;
     ConverterOptions conv;
@@ -74,7 +76,8 @@ TranscodeResult transcode(const TranscodeOptions& options, const CancelToken& ca
     if (reader_options.decoder_threads == 0)
         reader_options.decoder_threads = options.schedule.resolved_threads();
     auto reader = MediaReader::open(options.input, reader_options);
-    if (!reader->info().video) throw InputError(options.input + ": has no video stream to transcode");
+    if (!reader->info().video)
+        throw InputError(options.input + ": has no video stream to transcode");
     WriterConfig cfg = writer_config_for(reader->info(), options.output);
     cfg.video_codec = options.video_codec;
     if (options.audio_codec) cfg.audio_codec = *options.audio_codec;

@@ -33,7 +33,8 @@ inline void ffmpeg(const std::string& args) {
 
 // The start timecode ffprobe sees: a tmcd/video stream tag or the container's.
 inline std::string ffprobe_timecode(const std::string& path) {
-    const auto j = ffprobe("-show_entries stream_tags=timecode:format_tags=timecode " + quote(path));
+    const auto j =
+        ffprobe("-show_entries stream_tags=timecode:format_tags=timecode " + quote(path));
     for (const auto& st : j["streams"])
         if (st.contains("tags") && st["tags"].contains("timecode")) return st["tags"]["timecode"];
     if (j.contains("format") && j["format"].contains("tags")) {
@@ -44,7 +45,8 @@ inline std::string ffprobe_timecode(const std::string& path) {
 }
 
 // One line of output naming what is wrong, and the expected exit code.
-inline void expect_one_line_error(const CommandResult& r, int code, const std::string& must_contain) {
+inline void expect_one_line_error(const CommandResult& r, int code,
+                                  const std::string& must_contain) {
     EXPECT_EQ(r.exit_code, code) << r.output;
     EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
     EXPECT_NE(r.output.find(must_contain), std::string::npos) << r.output;

@@ -25,7 +25,7 @@ using test::run_command;
 using test::TempDir;
 
 class SampleDailies : public ::testing::Test {
-protected:
+  protected:
     static void SetUpTestSuite() {
         std::string listing;
         if (const char* shared = std::getenv("CINEPIPE_TEST_SAMPLES")) {
@@ -33,14 +33,16 @@ protected:
             listing.assign(std::istreambuf_iterator<char>(in), {});
         } else {
             dir_ = std::make_unique<TempDir>();
-            const auto r = cinepipe("samples " + quote(dir_->path().string()) + " --duration 1.5 --size 320x180");
+            const auto r = cinepipe("samples " + quote(dir_->path().string()) +
+                                    " --duration 1.5 --size 320x180");
             ASSERT_EQ(r.exit_code, 0) << r.output;
             listing = r.output;
         }
         std::istringstream lines(listing);
         std::string line;
         while (std::getline(lines, line))
-            if (auto cut = line.find("  ("); cut != std::string::npos) samples_.push_back(line.substr(0, cut));
+            if (auto cut = line.find("  ("); cut != std::string::npos)
+                samples_.push_back(line.substr(0, cut));
     }
     static void TearDownTestSuite() { dir_.reset(); }
 
@@ -70,19 +72,27 @@ TEST_F(SampleDailies, ProbeJsonAgreesWithFfprobe) {
         ASSERT_TRUE(v.is_object());
         if (path.find('%') != std::string::npos) {
             // Image sequence: ffprobe's image2 demuxer counts the files from the first number.
-            const json f = ffprobe("-count_packets -start_number " + std::to_string(ours["sequence"]["first_frame"].get<long>()) +
-                                   " -select_streams v:0 -show_entries stream=nb_read_packets,width,height " + quote(path));
-            EXPECT_EQ(std::to_string(v["frame_count"].get<long>()), f["streams"][0]["nb_read_packets"].get<std::string>());
+            const json f =
+                ffprobe("-count_packets -start_number " +
+                        std::to_string(ours["sequence"]["first_frame"].get<long>()) +
+                        " -select_streams v:0 -show_entries stream=nb_read_packets,width,height " +
+                        quote(path));
+            EXPECT_EQ(std::to_string(v["frame_count"].get<long>()),
+                      f["streams"][0]["nb_read_packets"].get<std::string>());
             EXPECT_EQ(v["width"], f["streams"][0]["width"]);
             EXPECT_EQ(ours["timecode"]["start"], "01:00:00:00");
             continue;
         }
-        const json f = ffprobe("-count_packets -select_streams v:0 -show_entries "
-                               "stream=nb_read_packets,r_frame_rate,width,height,pix_fmt,color_primaries,"
-                               "color_transfer,color_space,color_range " + quote(path));
+        const json f = ffprobe(
+            "-count_packets -select_streams v:0 -show_entries "
+            "stream=nb_read_packets,r_frame_rate,width,height,pix_fmt,color_primaries,"
+            "color_transfer,color_space,color_range " +
+            quote(path));
         const json& fs = f["streams"][0];
-        EXPECT_EQ(std::to_string(v["frame_count"].get<long>()), fs["nb_read_packets"].get<std::string>());
-        EXPECT_EQ(std::to_string(v["frame_rate"]["num"].get<long>()) + "/" + std::to_string(v["frame_rate"]["den"].get<long>()),
+        EXPECT_EQ(std::to_string(v["frame_count"].get<long>()),
+                  fs["nb_read_packets"].get<std::string>());
+        EXPECT_EQ(std::to_string(v["frame_rate"]["num"].get<long>()) + "/" +
+                      std::to_string(v["frame_rate"]["den"].get<long>()),
                   fs["r_frame_rate"].get<std::string>());
         EXPECT_EQ(v["width"], fs["width"]);
         EXPECT_EQ(v["height"], fs["height"]);
@@ -99,7 +109,8 @@ TEST_F(SampleDailies, ProbeJsonAgreesWithFfprobe) {
 TEST_F(SampleDailies, DropFrameSampleIsLabelledDropFrame) {
     for (const auto& path : samples_) {
         if (path.find("2997df") == std::string::npos) continue;
-        const json ours = json::parse(run_command(quote(kCinepipe) + " probe --json " + quote(path)).output);
+        const json ours =
+            json::parse(run_command(quote(kCinepipe) + " probe --json " + quote(path)).output);
         EXPECT_EQ(ours["timecode"]["start"], "01:00:59;00");
         EXPECT_TRUE(ours["timecode"]["drop_frame"].get<bool>());
         return;
@@ -113,18 +124,23 @@ TEST_F(SampleDailies, TranscodeKeepsFramesAudioAndTimecodeForEverySample) {
     for (const auto& path : samples_) {
         SCOPED_TRACE(path);
         const std::string target = out / ("master" + std::to_string(n++) + ".mov");
-        const auto r = cinepipe("transcode -q " + quote(path) + " -o " + quote(target) + " --codec prores_hq");
+        const auto r =
+            cinepipe("transcode -q " + quote(path) + " -o " + quote(target) + " --codec prores_hq");
         ASSERT_EQ(r.exit_code, 0) << r.output;
-        const json src = json::parse(run_command(quote(kCinepipe) + " probe --json " + quote(path)).output);
-        const json f = ffprobe("-count_packets -show_entries stream=codec_type,codec_name,profile,nb_read_packets,sample_rate "
-                               + quote(target));
+        const json src =
+            json::parse(run_command(quote(kCinepipe) + " probe --json " + quote(path)).output);
+        const json f = ffprobe(
+            "-count_packets -show_entries "
+            "stream=codec_type,codec_name,profile,nb_read_packets,sample_rate " +
+            quote(target));
         bool saw_video = false;
         for (const auto& st : f["streams"]) {
             if (st["codec_type"] != "video") continue;
             saw_video = true;
             EXPECT_EQ(st["codec_name"], "prores");
             EXPECT_EQ(st["profile"], "HQ");
-            EXPECT_EQ(st["nb_read_packets"].get<std::string>(), std::to_string(src["video"]["frame_count"].get<long>()));
+            EXPECT_EQ(st["nb_read_packets"].get<std::string>(),
+                      std::to_string(src["video"]["frame_count"].get<long>()));
         }
         EXPECT_TRUE(saw_video);
         EXPECT_EQ(ffprobe_timecode(target), src["timecode"]["start"].get<std::string>());
@@ -136,7 +152,9 @@ TEST_F(SampleDailies, PcmAudioSampleCountSurvivesTranscode) {
     const std::string& src = samples_.front();  // ProRes HQ with 24-bit PCM
     ASSERT_NE(src.find("prores_hq"), std::string::npos);
     const std::string target = out / "copy.mxf";
-    ASSERT_EQ(cinepipe("transcode -q " + quote(src) + " -o " + quote(target) + " --codec dnxhr_hq").exit_code, 0);
+    ASSERT_EQ(cinepipe("transcode -q " + quote(src) + " -o " + quote(target) + " --codec dnxhr_hq")
+                  .exit_code,
+              0);
     // ffprobe's packet durations add up to the samples per stream.
     auto samples = [](const std::string& p) {
         const json j = ffprobe("-select_streams a:0 -show_entries packet=duration " + quote(p));
@@ -151,16 +169,29 @@ TEST_F(SampleDailies, PcmAudioSampleCountSurvivesTranscode) {
 TEST_F(SampleDailies, TranscodesToEveryListedCodec) {
     TempDir out;
     const std::string& src = samples_.front();
-    const std::vector<std::pair<std::string, std::string>> cases = {
-        {"prores_proxy", "Proxy"}, {"prores_lt", "LT"}, {"prores_422", "Standard"}, {"prores_hq", "HQ"},
-        {"prores_4444", "4444"}, {"dnxhr_lb", "DNXHR LB"}, {"dnxhr_sq", "DNXHR SQ"}, {"dnxhr_hq", "DNXHR HQ"},
-        {"dnxhr_hqx", "DNXHR HQX"}, {"dnxhr_444", "DNXHR 444"}, {"ffv1", ""}, {"h264", "High"}, {"h265", "Main 10"}};
+    const std::vector<std::pair<std::string, std::string>> cases = {{"prores_proxy", "Proxy"},
+                                                                    {"prores_lt", "LT"},
+                                                                    {"prores_422", "Standard"},
+                                                                    {"prores_hq", "HQ"},
+                                                                    {"prores_4444", "4444"},
+                                                                    {"dnxhr_lb", "DNXHR LB"},
+                                                                    {"dnxhr_sq", "DNXHR SQ"},
+                                                                    {"dnxhr_hq", "DNXHR HQ"},
+                                                                    {"dnxhr_hqx", "DNXHR HQX"},
+                                                                    {"dnxhr_444", "DNXHR 444"},
+                                                                    {"ffv1", ""},
+                                                                    {"h264", "High"},
+                                                                    {"h265", "Main 10"}};
     for (const auto& [codec, profile] : cases) {
         SCOPED_TRACE(codec);
-        const std::string target = out / (codec + (codec == "ffv1" ? ".mkv" : codec == "h264" ? ".mp4" : ".mov"));
-        const auto r = cinepipe("transcode -q " + quote(src) + " -o " + quote(target) + " --codec " + codec);
+        const std::string target = out / (codec + (codec == "ffv1"   ? ".mkv"
+                                                   : codec == "h264" ? ".mp4"
+                                                                     : ".mov"));
+        const auto r =
+            cinepipe("transcode -q " + quote(src) + " -o " + quote(target) + " --codec " + codec);
         ASSERT_EQ(r.exit_code, 0) << r.output;
-        const json f = ffprobe("-select_streams v:0 -show_entries stream=profile,nb_frames " + quote(target));
+        const json f =
+            ffprobe("-select_streams v:0 -show_entries stream=profile,nb_frames " + quote(target));
         if (!profile.empty()) {
             EXPECT_EQ(f["streams"][0]["profile"], profile);
         }
@@ -191,20 +222,26 @@ TEST(Cli, BadInputsGiveOneClearLine) {
     expect_one_line_error(cinepipe("probe " + quote(dir / "missing.mov")), 2, dir / "missing.mov");
     std::ofstream(dir / "readme.mov") << "not a movie";
     expect_one_line_error(cinepipe("probe " + quote(dir / "readme.mov")), 2, dir / "readme.mov");
-    expect_one_line_error(cinepipe("transcode " + quote(dir / "readme.mov") + " -o " + quote(dir / "o.mov")), 2,
-                          dir / "readme.mov");
+    expect_one_line_error(
+        cinepipe("transcode " + quote(dir / "readme.mov") + " -o " + quote(dir / "o.mov")), 2,
+        dir / "readme.mov");
     EXPECT_FALSE(std::filesystem::exists(dir / "o.mov"));
     expect_one_line_error(cinepipe("probe " + quote(dir / "shot.%06d.exr")), 2, "shot.%06d.exr");
 }
 
 TEST(Cli, ExistingOutputIsKeptUnlessOverwrite) {
     TempDir dir;
-    ASSERT_EQ(cinepipe("samples -q " + quote(dir / "s") + " --duration 0.5 --size 256x144").exit_code, 0);
+    ASSERT_EQ(
+        cinepipe("samples -q " + quote(dir / "s") + " --duration 0.5 --size 256x144").exit_code, 0);
     const std::string src = dir / "s/A001C001_prores_hq.mov";
     std::ofstream(dir / "out.mov") << "keep me";
-    expect_one_line_error(cinepipe("transcode " + quote(src) + " -o " + quote(dir / "out.mov")), 3, "--overwrite");
+    expect_one_line_error(cinepipe("transcode " + quote(src) + " -o " + quote(dir / "out.mov")), 3,
+                          "--overwrite");
     EXPECT_EQ(std::filesystem::file_size(dir / "out.mov"), 7u);
-    EXPECT_EQ(cinepipe("transcode -q " + quote(src) + " -o " + quote(dir / "out.mov") + " --overwrite").exit_code, 0);
+    EXPECT_EQ(
+        cinepipe("transcode -q " + quote(src) + " -o " + quote(dir / "out.mov") + " --overwrite")
+            .exit_code,
+        0);
     EXPECT_GT(std::filesystem::file_size(dir / "out.mov"), 7u);
 }
 
@@ -212,12 +249,14 @@ TEST(Cli, InterruptStopsAndLeavesNoPartialOutput) {
     TempDir dir;
     // A source long enough that an HEVC encode of it is still running after a second and a
     // half (MPEG-2, because ffmpeg writes it fast).
-    const auto gen = run_command("ffmpeg -v error -f lavfi -i testsrc=s=1280x720:r=24:d=6 -c:v mpeg2video -q:v 4 " +
-                                 quote(dir / "long.mpg") + " 2>&1");
+    const auto gen = run_command(
+        "ffmpeg -v error -f lavfi -i testsrc=s=1280x720:r=24:d=6 -c:v mpeg2video -q:v 4 " +
+        quote(dir / "long.mpg") + " 2>&1");
     ASSERT_EQ(gen.exit_code, 0) << gen.output;
     const std::string cmd = quote(kCinepipe) + " transcode -q " + quote(dir / "long.mpg") + " -o " +
                             quote(dir / "out.mov") + " --codec h265";
-    const auto r = run_command("sh -c '" + cmd + " & pid=$!; sleep 1.5; kill -INT $pid; wait $pid; echo rc=$?' 2>&1");
+    const auto r = run_command("sh -c '" + cmd +
+                               " & pid=$!; sleep 1.5; kill -INT $pid; wait $pid; echo rc=$?' 2>&1");
     EXPECT_NE(r.output.find("rc=130"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("interrupted"), std::string::npos) << r.output;
     EXPECT_EQ(test::count_entries(dir.path()), 1u) << "only the source may remain";

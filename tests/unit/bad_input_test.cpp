@@ -39,7 +39,8 @@ void truncate_to(const std::string& path, double fraction) {
 std::string read_all(const std::string& path) {
     try {
         auto reader = MediaReader::open(path);
-        while (reader->next()) {}
+        while (reader->next()) {
+        }
         return "";
     } catch (const InputError& e) {
         return e.what();
@@ -88,7 +89,8 @@ TEST(BadInput, TruncatedAtManyOffsetsNeverCrashes) {
     for (double f : {0.01, 0.1, 0.33, 0.66, 0.9, 0.99}) {
         std::filesystem::copy_file(dir / "src.mxf", dir / "cut.mxf",
                                    std::filesystem::copy_options::overwrite_existing);
-        std::filesystem::resize_file(dir / "cut.mxf", static_cast<std::uintmax_t>(double(size) * f));
+        std::filesystem::resize_file(dir / "cut.mxf",
+                                     static_cast<std::uintmax_t>(double(size) * f));
         const std::string err = read_all(dir / "cut.mxf");
         // Either a clean error naming the file, or (if the cut removed only padding) a read.
         if (!err.empty()) {

@@ -30,7 +30,7 @@ using namespace cinepipe;
 namespace {
 
 class TempDir {
-public:
+  public:
     TempDir() {
         static std::atomic<unsigned> counter{0};
         std::random_device rd;
@@ -62,18 +62,23 @@ public:
         return names;
     }
 
-private:
+  private:
     fs::path path_;
 };
 
-void touch(const std::string& path) { std::ofstream(path) << "x"; }
+void touch(const std::string& path) {
+    std::ofstream(path) << "x";
+}
 
 // A gradient that differs per frame so a frame read back in the wrong place shows.
 float expected_float(int c, int x, int y, int frame) {
     switch (c) {
-        case 0: return static_cast<float>(x) / 63.0f;                       // R
-        case 1: return static_cast<float>(y) / 31.0f;                       // G
-        default: return 0.25f * static_cast<float>(frame) + 0.01f * static_cast<float>(x + y);
+        case 0:
+            return static_cast<float>(x) / 63.0f;  // R
+        case 1:
+            return static_cast<float>(y) / 31.0f;  // G
+        default:
+            return 0.25f * static_cast<float>(frame) + 0.01f * static_cast<float>(x + y);
     }
 }
 
@@ -317,9 +322,9 @@ TEST(ImageSequence, ExrRoundTripReportsGap) {
         EXPECT_EQ(outputs.front(), dir.file("out.086400.exr"));
         EXPECT_EQ(outputs.back(), dir.file("out.086404.exr"));
     }
-    EXPECT_EQ(dir.entries(), (std::vector<std::string>{"out.086400.exr", "out.086401.exr",
-                                                        "out.086402.exr", "out.086403.exr",
-                                                        "out.086404.exr"}));
+    EXPECT_EQ(dir.entries(),
+              (std::vector<std::string>{"out.086400.exr", "out.086401.exr", "out.086402.exr",
+                                        "out.086403.exr", "out.086404.exr"}));
     ASSERT_TRUE(fs::remove(dir.file("out.086402.exr")));
 
     ReaderOptions options;
@@ -378,8 +383,8 @@ TEST(ImageSequence, ExrRoundTripReportsGap) {
                     // Half floats keep 11 significant bits.
                     if (std::fabs(row[x] - want) > std::max(1e-3f, std::fabs(want) * 1e-3f) &&
                         mismatches++ < 3)
-                        ADD_FAILURE() << "frame " << i << " plane " << p << " (" << x << ","
-                                      << y << "): " << row[x] << " != " << want;
+                        ADD_FAILURE() << "frame " << i << " plane " << p << " (" << x << "," << y
+                                      << "): " << row[x] << " != " << want;
                 }
             }
         EXPECT_EQ(mismatches, 0);
@@ -481,8 +486,7 @@ TEST(ImageSequence, WriterWithoutFinishLeavesNothing) {
 
 TEST(ImageSequence, WriterRejectsBadTargets) {
     TempDir dir;
-    EXPECT_THROW(create_image_sequence_writer(config_for(dir.file("out.exr"), 16, 8)),
-                 InputError);
+    EXPECT_THROW(create_image_sequence_writer(config_for(dir.file("out.exr"), 16, 8)), InputError);
     EXPECT_THROW(create_image_sequence_writer(config_for(dir.file("out.000100.exr"), 16, 8)),
                  InputError);
     try {
@@ -573,8 +577,7 @@ TEST(ImageSequence, DpxKeepsColourTags) {
     const std::string pal = dir.file("pal.%04d.dpx");
     write_tagged_sequence(config_for(pal, 16, 8),
                           rgb_tags(ColorPrimaries::Bt470bg, TransferCharacteristic::Smpte170m));
-    EXPECT_EQ(read_tags(pal),
-              rgb_tags(ColorPrimaries::Bt470bg, TransferCharacteristic::Smpte170m));
+    EXPECT_EQ(read_tags(pal), rgb_tags(ColorPrimaries::Bt470bg, TransferCharacteristic::Smpte170m));
     const OIIO::ImageSpec pal_header = header_of(dir.file("pal.0000.dpx"));
     EXPECT_EQ(pal_header.get_string_attribute("dpx:Transfer"), "ITU-R 601-5 system B or G");
     EXPECT_EQ(pal_header.get_string_attribute("dpx:Colorimetric"), "ITU-R 601-5 system B or G");
@@ -590,8 +593,8 @@ TEST(ImageSequence, DpxKeepsColourTags) {
 
 TEST(ImageSequence, DpxWithoutColourFieldsReadsUnspecified) {
     TempDir dir;
-    const ColorTags unspecified = rgb_tags(ColorPrimaries::Unspecified,
-                                           TransferCharacteristic::Unspecified);
+    const ColorTags unspecified =
+        rgb_tags(ColorPrimaries::Unspecified, TransferCharacteristic::Unspecified);
     // Another tool's file: OpenImageIO leaves transfer undefined and colorimetric "User
     // defined" when not told otherwise.
     write_foreign_file(dir.file("foreign.0001.dpx"), OIIO::TypeDesc::UINT16);

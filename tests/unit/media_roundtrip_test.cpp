@@ -6,8 +6,8 @@
 
 #include <cmath>
 #include <cstring>
-#include <fstream>
 #include <filesystem>
+#include <fstream>
 
 #include "cinepipe/error.h"
 #include "cinepipe/media_reader.h"
@@ -95,7 +95,8 @@ TEST_P(RoundTrip, KeepsFramesTimingTimecodeTagsAndAudio) {
     EXPECT_EQ(n, frames);
     EXPECT_TRUE(reader->stats().discontinuities.empty());
     // Exactly the source's samples: frames * 48000 / rate, rounded up per frame boundary.
-    const std::int64_t expected_samples = (frames * 48000 * c.rate.den + c.rate.num - 1) / c.rate.num;
+    const std::int64_t expected_samples =
+        (frames * 48000 * c.rate.den + c.rate.num - 1) / c.rate.num;
     if (c.audio == AudioCodec::Aac)
         EXPECT_NEAR(audio_samples, expected_samples, 1024) << "AAC codes whole 1024-sample frames";
     else
@@ -105,31 +106,63 @@ TEST_P(RoundTrip, KeepsFramesTimingTimecodeTagsAndAudio) {
 INSTANTIATE_TEST_SUITE_P(
     Codecs, RoundTrip,
     ::testing::Values(
-        Case{"prores_hq.mov", "prores_hq", AudioCodec::Pcm24, PixelFormat::Yuv422p10, {24, 1}, "01:00:00:00"},
-        Case{"prores_4444.mov", "prores_4444", AudioCodec::Pcm24, PixelFormat::Yuva444p10, {25, 1}, "10:00:00:00"},
-        Case{"dnxhr_hqx.mxf", "dnxhr_hqx", AudioCodec::Pcm24, PixelFormat::Yuv422p10, {24000, 1001}, "02:00:00:00"},
-        Case{"dnxhr_sq.mov", "dnxhr_sq", AudioCodec::Pcm16, PixelFormat::Yuv422p8, {25, 1}, "00:10:00:00"},
+        Case{"prores_hq.mov",
+             "prores_hq",
+             AudioCodec::Pcm24,
+             PixelFormat::Yuv422p10,
+             {24, 1},
+             "01:00:00:00"},
+        Case{"prores_4444.mov",
+             "prores_4444",
+             AudioCodec::Pcm24,
+             PixelFormat::Yuva444p10,
+             {25, 1},
+             "10:00:00:00"},
+        Case{"dnxhr_hqx.mxf",
+             "dnxhr_hqx",
+             AudioCodec::Pcm24,
+             PixelFormat::Yuv422p10,
+             {24000, 1001},
+             "02:00:00:00"},
+        Case{"dnxhr_sq.mov",
+             "dnxhr_sq",
+             AudioCodec::Pcm16,
+             PixelFormat::Yuv422p8,
+             {25, 1},
+             "00:10:00:00"},
         Case{"ffv1.mkv", "ffv1", AudioCodec::Pcm24, PixelFormat::Yuv422p10, {24, 1}, "04:00:00:00"},
         Case{"h264.mp4", "h264", AudioCodec::Aac, PixelFormat::Yuv420p8, {24, 1}, "03:00:00:00"},
         // 29.97 drop frame across a minute boundary: 00:00:59;20 + 10 frames = 00:01:00;02.
-        Case{"h265_df.mov", "h265", AudioCodec::Pcm16, PixelFormat::Yuv420p10, {30000, 1001}, "00:00:59;20"},
-        Case{"prores_df.mov", "prores_422", AudioCodec::Pcm24, PixelFormat::Yuv422p10, {30000, 1001}, "00:09:59;20"}),
+        Case{"h265_df.mov",
+             "h265",
+             AudioCodec::Pcm16,
+             PixelFormat::Yuv420p10,
+             {30000, 1001},
+             "00:00:59;20"},
+        Case{"prores_df.mov",
+             "prores_422",
+             AudioCodec::Pcm24,
+             PixelFormat::Yuv422p10,
+             {30000, 1001},
+             "00:09:59;20"}),
     [](const auto& info) {
         std::string name = info.param.file;
-        for (auto& ch : name) if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
+        for (auto& ch : name)
+            if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
         return name;
     });
 
 TEST(RoundTrip, DropFrameLabelsSkipAtTheMinute) {
     TempDir dir;
-    const Case c{"df.mov", "prores_proxy", AudioCodec::None, PixelFormat::Yuv422p10, {30000, 1001}, "00:00:59;28"};
+    const Case c{"df.mov",      "prores_proxy", AudioCodec::None, PixelFormat::Yuv422p10,
+                 {30000, 1001}, "00:00:59;28"};
     write_clip(small_clip(c, 5), dir / "df.mov", c.codec, c.audio);
     auto reader = MediaReader::open(dir / "df.mov");
     std::vector<std::string> labels;
     while (auto unit = reader->next())
         if (unit->video) labels.push_back(unit->video->timecode->to_string());
-    const std::vector<std::string> expected{"00:00:59;28", "00:00:59;29", "00:01:00;02", "00:01:00;03",
-                                            "00:01:00;04"};
+    const std::vector<std::string> expected{"00:00:59;28", "00:00:59;29", "00:01:00;02",
+                                            "00:01:00;03", "00:01:00;04"};
     EXPECT_EQ(labels, expected);
 }
 
@@ -138,14 +171,16 @@ bool same_pixels(const VideoFrame& a, const VideoFrame& b) {
     if (a.format != b.format || a.width != b.width || a.height != b.height) return false;
     for (int p = 0; p < info(a.format).planes; ++p)
         for (int y = 0; y < a.plane_height(p); ++y)
-            if (std::memcmp(a.plane(p) + a.stride[p] * y, b.plane(p) + b.stride[p] * y, a.row_bytes(p)) != 0)
+            if (std::memcmp(a.plane(p) + a.stride[p] * y, b.plane(p) + b.stride[p] * y,
+                            a.row_bytes(p)) != 0)
                 return false;
     return true;
 }
 
 TEST(RoundTrip, Ffv1IsBitExactAndPcm24IsSampleExact) {
     TempDir dir;
-    const Case c{"lossless.mkv", "ffv1", AudioCodec::Pcm24, PixelFormat::Yuv422p10, {24, 1}, "01:00:00:00"};
+    const Case c{"lossless.mkv",         "ffv1",  AudioCodec::Pcm24,
+                 PixelFormat::Yuv422p10, {24, 1}, "01:00:00:00"};
     const SyntheticOptions o = small_clip(c, 12);
     write_clip(o, dir / c.file, c.codec, c.audio);
     auto original = make_synthetic_source(o);
@@ -158,12 +193,15 @@ TEST(RoundTrip, Ffv1IsBitExactAndPcm24IsSampleExact) {
         ASSERT_TRUE(b);
         ASSERT_TRUE(b->video);
         EXPECT_TRUE(same_pixels(*a->video, *b->video)) << "frame " << frames;
-        for (const auto& buf : a->audio) original_audio.insert(original_audio.end(), buf.samples.begin(), buf.samples.end());
-        for (const auto& buf : b->audio) decoded_audio.insert(decoded_audio.end(), buf.samples.begin(), buf.samples.end());
+        for (const auto& buf : a->audio)
+            original_audio.insert(original_audio.end(), buf.samples.begin(), buf.samples.end());
+        for (const auto& buf : b->audio)
+            decoded_audio.insert(decoded_audio.end(), buf.samples.begin(), buf.samples.end());
         ++frames;
     }
     while (auto b = decoded->next())
-        for (const auto& buf : b->audio) decoded_audio.insert(decoded_audio.end(), buf.samples.begin(), buf.samples.end());
+        for (const auto& buf : b->audio)
+            decoded_audio.insert(decoded_audio.end(), buf.samples.begin(), buf.samples.end());
     EXPECT_EQ(frames, 12);
     ASSERT_EQ(decoded_audio.size(), original_audio.size());
     // 24-bit PCM: equal to the source quantised to 24 bits.
@@ -173,7 +211,8 @@ TEST(RoundTrip, Ffv1IsBitExactAndPcm24IsSampleExact) {
 
 TEST(RoundTrip, ProresStaysCloseToTheSource) {
     TempDir dir;
-    const Case c{"hq.mov", "prores_hq", AudioCodec::None, PixelFormat::Yuv422p10, {24, 1}, "01:00:00:00"};
+    const Case c{"hq.mov", "prores_hq",  AudioCodec::None, PixelFormat::Yuv422p10,
+                 {24, 1},  "01:00:00:00"};
     const SyntheticOptions o = small_clip(c, 6);
     write_clip(o, dir / c.file, c.codec, c.audio);
     auto original = make_synthetic_source(o);
@@ -186,8 +225,10 @@ TEST(RoundTrip, ProresStaysCloseToTheSource) {
         const int w = a->video->width;
         const int h = a->video->height;
         for (int y = 0; y < h; ++y) {
-            const auto* ra = reinterpret_cast<const std::uint16_t*>(a->video->plane(0) + a->video->stride[0] * y);
-            const auto* rb = reinterpret_cast<const std::uint16_t*>(b->video->plane(0) + b->video->stride[0] * y);
+            const auto* ra = reinterpret_cast<const std::uint16_t*>(a->video->plane(0) +
+                                                                    a->video->stride[0] * y);
+            const auto* rb = reinterpret_cast<const std::uint16_t*>(b->video->plane(0) +
+                                                                    b->video->stride[0] * y);
             for (int x = 0; x < w; ++x) sq += (double(ra[x]) - rb[x]) * (double(ra[x]) - rb[x]);
         }
         const double mse = sq / (double(w) * h);
@@ -198,7 +239,8 @@ TEST(RoundTrip, ProresStaysCloseToTheSource) {
 
 TEST(Transcode, OutputBytesDoNotDependOnThreads) {
     TempDir dir;
-    const Case c{"src.mov", "prores_hq", AudioCodec::Pcm24, PixelFormat::Yuv422p10, {24, 1}, "01:00:00:00"};
+    const Case c{"src.mov", "prores_hq",  AudioCodec::Pcm24, PixelFormat::Yuv422p10,
+                 {24, 1},   "01:00:00:00"};
     write_clip(small_clip(c, 20), dir / "src.mov", c.codec, c.audio);
     auto read_all = [](const std::string& p) {
         std::ifstream in(p, std::ios::binary);
@@ -210,7 +252,8 @@ TEST(Transcode, OutputBytesDoNotDependOnThreads) {
             TranscodeOptions t;
             t.input = dir / "src.mov";
             t.output = dir / (std::string(codec) + "_t" + std::to_string(threads) + ".mov");
-            if (std::string(codec) == "ffv1") t.output = dir / ("ffv1_t" + std::to_string(threads) + ".mkv");
+            if (std::string(codec) == "ffv1")
+                t.output = dir / ("ffv1_t" + std::to_string(threads) + ".mkv");
             t.video_codec = codec;
             t.schedule.threads = threads;
             CancelToken cancel;

@@ -98,7 +98,8 @@ TEST(OutputSafety, MissingOrReadOnlyFolderIsRefusedBeforeWork) {
     EXPECT_THROW(check_output_target(dir / "no/such/folder/out.mov", false), OutputError);
     EXPECT_THROW(check_output_target(dir.path().string(), false), OutputError);  // a folder
     std::filesystem::create_directory(dir / "ro");
-    std::filesystem::permissions(dir / "ro", std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec);
+    std::filesystem::permissions(
+        dir / "ro", std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec);
     if (::geteuid() != 0) {  // root writes anywhere; the check is meaningful for users only
         EXPECT_THROW(check_output_target(dir / "ro/out.mov", false), OutputError);
     }

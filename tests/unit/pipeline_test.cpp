@@ -50,7 +50,8 @@ TEST(Pipeline, NeverHasMoreUnitsInFlightThanItsBound) {
     stages.transform = [&](MediaUnit u) {
         const int now = ++alive;
         int p = peak.load();
-        while (now > p && !peak.compare_exchange_weak(p, now)) {}
+        while (now > p && !peak.compare_exchange_weak(p, now)) {
+        }
         std::this_thread::sleep_for(std::chrono::microseconds(500));
         return u;
     };

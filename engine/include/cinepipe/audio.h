@@ -12,7 +12,7 @@ struct AudioBuffer {
     int channels = 0;
     int sample_rate = 0;
     std::int64_t pts = 0;
-    std::vector<float> samples;   // frames() * channels values
+    std::vector<float> samples;  // frames() * channels values
 
     [[nodiscard]] std::int64_t frames() const {
         return channels ? static_cast<std::int64_t>(samples.size()) / channels : 0;

@@ -6,12 +6,12 @@ namespace cinepipe {
 
 // Shared flag that asks a running job to stop; every pipeline stage checks it.
 class CancelToken {
-public:
+  public:
     void cancel() { flag_.store(true, std::memory_order_relaxed); }
     [[nodiscard]] bool cancelled() const { return flag_.load(std::memory_order_relaxed); }
     void throw_if_cancelled() const;
 
-private:
+  private:
     std::atomic<bool> flag_{false};
 };
 

@@ -8,20 +8,55 @@
 namespace cinepipe {
 
 enum class ColorPrimaries : std::uint8_t {
-    Bt709 = 1, Unspecified = 2, Bt470m = 4, Bt470bg = 5, Smpte170m = 6, Smpte240m = 7,
-    Film = 8, Bt2020 = 9, Smpte428 = 10, Smpte431 = 11, Smpte432 = 12, Ebu3213 = 22,
+    Bt709 = 1,
+    Unspecified = 2,
+    Bt470m = 4,
+    Bt470bg = 5,
+    Smpte170m = 6,
+    Smpte240m = 7,
+    Film = 8,
+    Bt2020 = 9,
+    Smpte428 = 10,
+    Smpte431 = 11,
+    Smpte432 = 12,
+    Ebu3213 = 22,
 };
 
 enum class TransferCharacteristic : std::uint8_t {
-    Bt709 = 1, Unspecified = 2, Gamma22 = 4, Gamma28 = 5, Smpte170m = 6, Smpte240m = 7,
-    Linear = 8, Log = 9, LogSqrt = 10, Iec61966_2_4 = 11, Bt1361 = 12, Srgb = 13,
-    Bt2020_10 = 14, Bt2020_12 = 15, Pq = 16, Smpte428 = 17, Hlg = 18,
+    Bt709 = 1,
+    Unspecified = 2,
+    Gamma22 = 4,
+    Gamma28 = 5,
+    Smpte170m = 6,
+    Smpte240m = 7,
+    Linear = 8,
+    Log = 9,
+    LogSqrt = 10,
+    Iec61966_2_4 = 11,
+    Bt1361 = 12,
+    Srgb = 13,
+    Bt2020_10 = 14,
+    Bt2020_12 = 15,
+    Pq = 16,
+    Smpte428 = 17,
+    Hlg = 18,
 };
 
 enum class MatrixCoefficients : std::uint8_t {
-    Rgb = 0, Bt709 = 1, Unspecified = 2, Fcc = 4, Bt470bg = 5, Smpte170m = 6, Smpte240m = 7,
-    Ycgco = 8, Bt2020Ncl = 9, Bt2020Cl = 10, Smpte2085 = 11, ChromaDerivedNcl = 12,
-    ChromaDerivedCl = 13, Ictcp = 14,
+    Rgb = 0,
+    Bt709 = 1,
+    Unspecified = 2,
+    Fcc = 4,
+    Bt470bg = 5,
+    Smpte170m = 6,
+    Smpte240m = 7,
+    Ycgco = 8,
+    Bt2020Ncl = 9,
+    Bt2020Cl = 10,
+    Smpte2085 = 11,
+    ChromaDerivedNcl = 12,
+    ChromaDerivedCl = 13,
+    Ictcp = 14,
 };
 
 enum class ColorRange : std::uint8_t { Unspecified = 0, Limited = 1, Full = 2 };

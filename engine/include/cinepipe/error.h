@@ -10,19 +10,19 @@ namespace cinepipe {
 // Bad input: a missing, unreadable, damaged or unsupported file, or an impossible request.
 // The CLI maps it to exit code 2.
 class InputError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
 // A failure while producing output (encoder, disk, rename). The CLI maps it to exit code 3.
 class OutputError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
 // The run was cancelled (Ctrl-C). Outputs are removed; the CLI exits with 130.
 class Cancelled : public std::runtime_error {
-public:
+  public:
     Cancelled() : std::runtime_error("cancelled") {}
 };
 

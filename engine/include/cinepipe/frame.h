@@ -20,20 +20,20 @@ struct VideoFrame {
     PixelFormat format = PixelFormat::Yuv422p10;
     int width = 0;
     int height = 0;
-    std::array<std::uint8_t*, 4> data{};        // plane pointers (nullptr past `planes`)
-    std::array<std::ptrdiff_t, 4> stride{};     // bytes per row, per plane
-    std::shared_ptr<void> storage;              // keeps `data` alive
+    std::array<std::uint8_t*, 4> data{};     // plane pointers (nullptr past `planes`)
+    std::array<std::ptrdiff_t, 4> stride{};  // bytes per row, per plane
+    std::shared_ptr<void> storage;           // keeps `data` alive
 
     ColorTags tags;
     Rational sample_aspect{1, 1};
     FieldOrder field_order = FieldOrder::Progressive;
 
-    std::int64_t index = 0;        // 0-based position in decode output order
-    std::int64_t pts = 0;          // presentation time in `time_base` units
+    std::int64_t index = 0;  // 0-based position in decode output order
+    std::int64_t pts = 0;    // presentation time in `time_base` units
     Rational time_base{1, 24};
-    std::int64_t duration = 0;     // in `time_base` units; 0 when unknown
+    std::int64_t duration = 0;  // in `time_base` units; 0 when unknown
     std::optional<Timecode> timecode;
-    bool corrupt = false;          // the decoder flagged this frame as damaged
+    bool corrupt = false;  // the decoder flagged this frame as damaged
 
     [[nodiscard]] const std::uint8_t* plane(int i) const { return data[static_cast<size_t>(i)]; }
     [[nodiscard]] std::uint8_t* mutable_plane(int i) { return data[static_cast<size_t>(i)]; }
@@ -53,7 +53,7 @@ void copy_frame_props(const VideoFrame& from, VideoFrame& to);
 // is released. Exceeding the bound is a scheduling bug (more frames in flight than the
 // pipeline allows), so it throws rather than blocks: a hang would be worse.
 class FramePool {
-public:
+  public:
     FramePool(PixelFormat format, int width, int height, std::size_t max_buffers);
     ~FramePool();
     FramePool(const FramePool&) = delete;
@@ -68,7 +68,7 @@ public:
     [[nodiscard]] int width() const { return width_; }
     [[nodiscard]] int height() const { return height_; }
 
-private:
+  private:
     struct Shared;
     PixelFormat format_;
     int width_;

@@ -11,13 +11,13 @@ namespace cinepipe {
 
 struct ConverterOptions {
     PixelFormat format = PixelFormat::Yuv422p10;
-    int width = 0;        // 0: keep the source size
+    int width = 0;  // 0: keep the source size
     int height = 0;
-    std::size_t pool_size = 8;   // bound on converted frames alive at once
+    std::size_t pool_size = 8;  // bound on converted frames alive at once
 };
 
 class FrameConverter {
-public:
+  public:
     explicit FrameConverter(const ConverterOptions& options);
     ~FrameConverter();
     FrameConverter(const FrameConverter&) = delete;
@@ -26,7 +26,7 @@ public:
     // Returns `in` itself when it already has the target format and size.
     [[nodiscard]] FramePtr convert(const FramePtr& in) const;
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

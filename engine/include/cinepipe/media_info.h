@@ -14,16 +14,16 @@
 namespace cinepipe {
 
 struct VideoStreamInfo {
-    int index = 0;                 // stream index in the container
-    std::string codec;             // short codec name, e.g. "prores"
+    int index = 0;      // stream index in the container
+    std::string codec;  // short codec name, e.g. "prores"
     std::string codec_long;
-    std::string profile;           // e.g. "HQ", "High"; empty when none
-    std::string native_pix_fmt;    // the decoder's pixel format name
+    std::string profile;                                  // e.g. "HQ", "High"; empty when none
+    std::string native_pix_fmt;                           // the decoder's pixel format name
     PixelFormat working_format = PixelFormat::Yuv422p10;  // what the engine hands on
     int width = 0;
     int height = 0;
-    Rational frame_rate;           // nominal (r_frame_rate)
-    Rational avg_frame_rate;       // frames / duration; differs from frame_rate for VFR
+    Rational frame_rate;      // nominal (r_frame_rate)
+    Rational avg_frame_rate;  // frames / duration; differs from frame_rate for VFR
     Rational sample_aspect{1, 1};
     ColorTags tags;
     FieldOrder field_order = FieldOrder::Unknown;
@@ -39,24 +39,24 @@ struct AudioStreamInfo {
     std::string codec_long;
     int sample_rate = 0;
     int channels = 0;
-    std::string channel_layout;    // e.g. "stereo", "5.1"
-    std::string sample_format;     // the decoder's sample format, e.g. "s32", "fltp"
-    int bits_per_sample = 0;       // significant bits (24 for pcm_s24le); 0 when not PCM
+    std::string channel_layout;  // e.g. "stereo", "5.1"
+    std::string sample_format;   // the decoder's sample format, e.g. "s32", "fltp"
+    int bits_per_sample = 0;     // significant bits (24 for pcm_s24le); 0 when not PCM
     double duration = 0;
     std::int64_t bit_rate = 0;
 };
 
 struct MediaInfo {
     std::string path;
-    std::string container;         // short demuxer name(s), e.g. "mov,mp4,m4a,3gp,3g2,mj2"
+    std::string container;  // short demuxer name(s), e.g. "mov,mp4,m4a,3gp,3g2,mj2"
     std::string container_long;
-    double duration = 0;           // seconds
+    double duration = 0;  // seconds
     std::int64_t size_bytes = 0;
     std::int64_t bit_rate = 0;
     std::optional<VideoStreamInfo> video;
     std::vector<AudioStreamInfo> audio;
     std::optional<Timecode> start_timecode;
-    std::string timecode_source;   // "tmcd", "stream", "container", "header", "start_frame"
+    std::string timecode_source;  // "tmcd", "stream", "container", "header", "start_frame"
     std::string reel_name;
     std::string clip_name;
 

@@ -25,7 +25,7 @@ struct MediaUnit {
 
 // A break in the frame timing: the pts did not advance by one frame duration.
 struct TimestampDiscontinuity {
-    std::int64_t frame_index = 0;   // the first frame after the break
+    std::int64_t frame_index = 0;  // the first frame after the break
     std::int64_t expected_pts = 0;
     std::int64_t actual_pts = 0;
 };
@@ -33,13 +33,13 @@ struct TimestampDiscontinuity {
 struct ReadStats {
     std::int64_t frames = 0;
     std::int64_t corrupt_frames = 0;
-    std::int64_t audio_samples = 0;     // per channel, first audio stream
+    std::int64_t audio_samples = 0;  // per channel, first audio stream
     std::vector<TimestampDiscontinuity> discontinuities;
 };
 
 struct ReaderOptions {
-    int decoder_threads = 0;          // 0: libav picks
-    Rational sequence_rate{24, 1};    // for image sequences without a rate in the header
+    int decoder_threads = 0;        // 0: libav picks
+    Rational sequence_rate{24, 1};  // for image sequences without a rate in the header
     bool decode_audio = true;
     // Off (the default for transcoding): damaged packets, corrupt pictures and truncation are
     // errors. On (for QC): they are counted in ReadStats and reading goes on.
@@ -47,7 +47,7 @@ struct ReaderOptions {
 };
 
 class MediaReader {
-public:
+  public:
     virtual ~MediaReader() = default;
 
     // Opens a movie file, or an image sequence given as a pattern ("shot.%06d.exr",

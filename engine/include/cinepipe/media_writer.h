@@ -17,9 +17,9 @@
 namespace cinepipe {
 
 struct VideoCodecPreset {
-    std::string name;          // "prores_hq", "dnxhr_hqx", "ffv1", "exr_half", ...
+    std::string name;  // "prores_hq", "dnxhr_hqx", "ffv1", "exr_half", ...
     std::string description;
-    bool image_sequence;       // written through OpenImageIO, one file per frame
+    bool image_sequence;  // written through OpenImageIO, one file per frame
 };
 
 // Every codec name `transcode --codec` accepts, in a stable order.
@@ -38,8 +38,8 @@ struct AudioTrackConfig {
 };
 
 struct WriterConfig {
-    std::string path;            // movie file, or a sequence pattern ("out.%06d.exr")
-    std::string video_codec;     // a preset name; empty: default_video_codec(path)
+    std::string path;         // movie file, or a sequence pattern ("out.%06d.exr")
+    std::string video_codec;  // a preset name; empty: default_video_codec(path)
     AudioCodec audio_codec = AudioCodec::Pcm24;
     int width = 0;
     int height = 0;
@@ -47,19 +47,19 @@ struct WriterConfig {
     Rational sample_aspect{1, 1};
     ColorTags tags;
     FieldOrder field_order = FieldOrder::Progressive;
-    bool has_alpha = false;      // keep alpha where the codec can (prores_4444)
+    bool has_alpha = false;  // keep alpha where the codec can (prores_4444)
     // The source's working format: lossless codecs (ffv1) keep it instead of converting.
     std::optional<PixelFormat> source_format;
     std::optional<Timecode> start_timecode;
     std::string reel_name;
-    std::vector<AudioTrackConfig> audio;   // one per audio stream to write
-    int threads = 0;             // encoder threads; 0: libav picks
+    std::vector<AudioTrackConfig> audio;  // one per audio stream to write
+    int threads = 0;                      // encoder threads; 0: libav picks
     bool overwrite = false;
     std::int64_t first_frame_number = 0;  // image sequences: number of the first file
 };
 
 class MediaWriter {
-public:
+  public:
     virtual ~MediaWriter() = default;
 
     // Validates the configuration (codec, container, audio, target) and opens the encoder.

@@ -15,29 +15,29 @@ namespace cinepipe {
 // Where the number of threads and the bound on work in flight live, so benchmarks can sweep
 // them without touching the stages.
 struct SchedulePolicy {
-    int threads = 0;            // 0: all cores
-    int frames_in_flight = 0;   // 0: 2 * threads + 2
+    int threads = 0;           // 0: all cores
+    int frames_in_flight = 0;  // 0: 2 * threads + 2
     [[nodiscard]] int resolved_threads() const;
     [[nodiscard]] int resolved_in_flight() const;
 };
 
 struct Progress {
     std::int64_t frames_done = 0;
-    std::int64_t frames_total = 0;   // 0 when unknown
+    std::int64_t frames_total = 0;  // 0 when unknown
     double elapsed_seconds = 0;
 };
 
-using UnitTransform = std::function<MediaUnit(MediaUnit)>;   // parallel, must be pure
-using UnitSink = std::function<void(const MediaUnit&)>;      // serial, in order
+using UnitTransform = std::function<MediaUnit(MediaUnit)>;  // parallel, must be pure
+using UnitSink = std::function<void(const MediaUnit&)>;     // serial, in order
 using ProgressCallback = std::function<void(const Progress&)>;
 
 struct PipelineStages {
-    UnitTransform transform;    // may be empty
+    UnitTransform transform;  // may be empty
     UnitSink sink;
     ProgressCallback progress;  // may be empty; called from the sink stage
 };
 
-void run_pipeline(MediaReader& reader, const PipelineStages& stages,
-                  const SchedulePolicy& policy, const CancelToken& cancel);
+void run_pipeline(MediaReader& reader, const PipelineStages& stages, const SchedulePolicy& policy,
+                  const CancelToken& cancel);
 
 }  // namespace cinepipe

@@ -21,9 +21,9 @@ struct SyntheticOptions {
     ColorTags tags = rec709_limited();
     std::string start_timecode = "01:00:00:00";
     bool drop_frame = false;
-    int audio_channels = 2;     // 0: no audio
+    int audio_channels = 2;  // 0: no audio
     int sample_rate = 48000;
-    std::int64_t flash_frame = -1;   // -1: one second in (after the slate starts)
+    std::int64_t flash_frame = -1;  // -1: one second in (after the slate starts)
     std::string clip_name = "synthetic";
     std::string reel_name = "A001";
 };

@@ -12,7 +12,7 @@
 namespace cinepipe {
 
 class Timecode {
-public:
+  public:
     // `rate` is the video frame rate; `drop_frame` is only honoured for 30000/1001 and
     // 60000/1001. `frames` is the count since 00:00:00:00 in timecode frames.
     Timecode(Rational rate, bool drop_frame, std::int64_t frames = 0);
@@ -36,7 +36,7 @@ public:
         return a.frames_ == b.frames_ && a.nominal_ == b.nominal_ && a.drop_ == b.drop_;
     }
 
-private:
+  private:
     Rational rate_;
     int nominal_;
     bool drop_;

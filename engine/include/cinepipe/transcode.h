@@ -11,8 +11,8 @@ namespace cinepipe {
 struct TranscodeOptions {
     std::string input;
     std::string output;
-    std::string video_codec;                  // empty: by output extension
-    std::optional<AudioCodec> audio_codec;    // empty: by container (pcm24, or aac for mp4)
+    std::string video_codec;                // empty: by output extension
+    std::optional<AudioCodec> audio_codec;  // empty: by container (pcm24, or aac for mp4)
     bool overwrite = false;
     SchedulePolicy schedule;
     ReaderOptions reader;
@@ -25,7 +25,7 @@ struct TranscodeResult {
     std::int64_t corrupt_frames = 0;
     std::vector<TimestampDiscontinuity> discontinuities;
     std::vector<std::string> outputs;
-    std::vector<std::string> warnings;   // what the output could not keep
+    std::vector<std::string> warnings;  // what the output could not keep
 };
 
 // Decode once, convert to what the encoder takes, encode; atomic output.
