@@ -32,7 +32,9 @@ WriterConfig writer_config_for(const MediaInfo& source, const std::string& outpu
         v.field_order == FieldOrder::Unknown ? FieldOrder::Progressive : v.field_order;
     cfg.has_alpha = v.has_alpha;
     cfg.source_format = v.working_format;
-    cfg.start_timecode = source.start_timecode;
+    // A source without timecode gives a master without one: inventing 00:00:00:00 would
+    // look like a real label to an editor.
+    if (source.timecode_source != "none") cfg.start_timecode = source.start_timecode;
     cfg.reel_name = source.reel_name;
     cfg.first_frame_number = source.is_sequence ? source.first_frame_number : 0;
     for (const auto& a : source.audio) cfg.audio.push_back({a.channels, a.sample_rate});
