@@ -65,6 +65,11 @@ inline AVRational to_av(Rational r) {
 }
 
 AVPixelFormat to_av(PixelFormat fmt);
+// The deprecated full-range "J" formats (yuvj420p ...) that MJPEG and some H.264 decoders
+// still output: same memory layout as yuv4xxp, full range.
+bool is_full_range_yuvj(AVPixelFormat fmt);
+// swscale's YUV<->RGB coefficients for an H.273 matrix (Rec.601 when unknown, as libav does).
+const int* sws_coefficients(MatrixCoefficients m);
 std::optional<PixelFormat> from_av(AVPixelFormat fmt);
 // The canonical working format that holds `fmt` without loss (bit depth, chroma, alpha).
 PixelFormat nearest_working_format(AVPixelFormat fmt);

@@ -8,11 +8,15 @@
 #include <deque>
 #include <filesystem>
 
+#include <fmt/format.h>
+
+#include "audio_track.h"
 #include "av_util.h"
 #include "cinepipe/error.h"
 
 extern "C" {
 #include <libavutil/channel_layout.h>
+#include <libavutil/parseutils.h>
 #include <libavutil/opt.h>
 }
 
@@ -63,6 +67,17 @@ void find_timecode(const AVFormatContext& fmt, const AVStream* video, Rational r
     // No timecode anywhere: start at zero and say so, rather than invent a source.
     info.start_timecode = Timecode(rate, false, 0);
     info.timecode_source = "none";
+}
+
+// The stream's own length in seconds (0 when the file does not say): the stream header's
+// duration, or Matroska's per-track DURATION tag. Never the container's, which is the
+// longest stream's and so usually the audio's.
+double stream_duration(const AVStream& st) {
+    if (st.duration > 0 && st.duration != AV_NOPTS_VALUE) return double(st.duration) * av_q2d(st.time_base);
+    const std::string tag = dict_value(st.metadata, "DURATION");
+    std::int64_t us = 0;
+    if (!tag.empty() && av_parse_time(&us, tag.c_str(), 1) == 0 && us > 0) return double(us) / 1e6;
+    return 0;
 }
 
 std::string first_nonempty(std::initializer_list<std::string> values) {
@@ -121,7 +136,10 @@ MediaInfo describe(const std::string& path, const AVFormatContext& fmt, int vide
         v.working_format = av::nearest_working_format(pix);
         v.width = par.width;
         v.height = par.height;
-        v.frame_rate = av::to_rational(vst->r_frame_rate);
+        // av_guess_frame_rate rather than r_frame_rate alone: r_frame_rate is a guessed least
+        // common multiple that doubles for field-coded streams and for some VFR files.
+        v.frame_rate = av::to_rational(av_guess_frame_rate(const_cast<AVFormatContext*>(&fmt),
+                                                           const_cast<AVStream*>(vst), nullptr));
         v.avg_frame_rate = av::to_rational(vst->avg_frame_rate);
         if (!v.frame_rate.valid()) v.frame_rate = v.avg_frame_rate;
         if (!v.frame_rate.valid()) v.frame_rate = {24, 1};
@@ -130,10 +148,11 @@ MediaInfo describe(const std::string& path, const AVFormatContext& fmt, int vide
                                                             const_cast<AVStream*>(vst), nullptr);
         v.sample_aspect = sar.num > 0 ? av::to_rational(sar) : Rational{1, 1};
         v.tags = av::tags_from(par);
+        if (av::is_full_range_yuvj(pix)) v.tags.range = ColorRange::Full;
         v.field_order = av::field_order_from(par.field_order);
         v.frame_count = vst->nb_frames;
-        v.duration =
-            vst->duration > 0 ? double(vst->duration) * av_q2d(vst->time_base) : info.duration;
+        v.duration = stream_duration(*vst);
+        if (v.duration <= 0) v.duration = info.duration;
         v.bit_rate = par.bit_rate;
         const AVPixFmtDescriptor* pd = av_pix_fmt_desc_get(pix);
         v.has_alpha = pd && (pd->flags & AV_PIX_FMT_FLAG_ALPHA);
@@ -196,40 +215,6 @@ av::CodecContext open_decoder(const std::string& path, const AVStream& st, int t
     return ctx;
 }
 
-// Decoded audio of one stream, waiting to be handed out in per-frame runs.
-struct AudioTrack {
-    int stream_index = -1;
-    av::CodecContext decoder;
-    av::SwrPtr resampler;
-    int channels = 0;
-    int sample_rate = 0;
-    std::vector<float> fifo;  // interleaved; fifo_start values already handed out
-    std::size_t fifo_start = 0;
-    std::int64_t decoded = 0;     // samples per channel decoded so far
-    std::int64_t handed_out = 0;  // samples per channel already in MediaUnits
-    bool eof = false;
-
-    [[nodiscard]] std::int64_t available() const { return decoded - handed_out; }
-
-    AudioBuffer take(std::int64_t count) {
-        count = std::min(count, available());
-        AudioBuffer out;
-        out.channels = channels;
-        out.sample_rate = sample_rate;
-        out.pts = handed_out;
-        const auto n = static_cast<std::size_t>(count * channels);
-        out.samples.assign(fifo.begin() + static_cast<std::ptrdiff_t>(fifo_start),
-                           fifo.begin() + static_cast<std::ptrdiff_t>(fifo_start + n));
-        fifo_start += n;
-        handed_out += count;
-        if (fifo_start > fifo.size() / 2) {  // compact now and then, not per unit
-            fifo.erase(fifo.begin(), fifo.begin() + static_cast<std::ptrdiff_t>(fifo_start));
-            fifo_start = 0;
-        }
-        return out;
-    }
-};
-
 class LibavReader final : public MediaReader {
   public:
     LibavReader(const std::string& path, const ReaderOptions& options)
@@ -250,35 +235,34 @@ class LibavReader final : public MediaReader {
             video_decoder_ = open_decoder(path, *st, options.decoder_threads);
             video_tb_ = av::to_rational(st->time_base);
             frame_duration_ = rescale(1, info_.video->frame_rate.inverse(), video_tb_);
-            expected_frames_ = st->nb_frames;
-            // Containers without a frame index (MKV, MXF) still state a duration in their
-            // header; trust it (minus a frame of rounding) unless libav only guessed it from
-            // the bit rate.
-            if (expected_frames_ <= 0 &&
-                fmt_->duration_estimation_method != AVFMT_DURATION_FROM_BITRATE &&
-                info_.video->duration > 0) {
-                expected_frames_ =
-                    std::llround(info_.video->duration * info_.video->frame_rate.to_double()) - 1;
-                expected_is_estimate_ = true;
-            }
+            // What the container says the picture lasts (minus a frame of rounding): the
+            // stream's own duration, which MOV edit lists shorten and Matroska tags per
+            // track. The frame count in the index is not used: it includes frames an edit
+            // list discards.
+            expected_seconds_ = stream_duration(*st);
         }
-        if (options.decode_audio) {
-            for (const auto& a : info_.audio) {
-                AudioTrack t;
-                t.stream_index = a.index;
-                t.decoder = open_decoder(path, *fmt_->streams[a.index], 1);
-                t.channels = a.channels;
-                t.sample_rate = a.sample_rate;
-                if (t.channels <= 0 || t.sample_rate <= 0)
+        // info_.audio ends up listing exactly the streams this reader delivers: a track that
+        // cannot be decoded is dropped with a warning rather than making the file unreadable.
+        std::vector<AudioStreamInfo> delivered;
+        for (const auto& a : options.decode_audio ? info_.audio : std::vector<AudioStreamInfo>{}) {
+            try {
+                if (a.channels <= 0 || a.channels > 64 || a.sample_rate <= 0 || a.sample_rate > 768000)
                     throw InputError(path + ": audio stream " + std::to_string(a.index) +
-                                     " has no channel layout or sample rate");
-                audio_.push_back(std::move(t));
+                                     " has an impossible layout (" + std::to_string(a.channels) +
+                                     " channels at " + std::to_string(a.sample_rate) + " Hz)");
+                const AVStream* st = fmt_->streams[a.index];
+                audio_.emplace_back(a.index, open_decoder(path, *st, 1), a.channels, a.sample_rate,
+                                    av::to_rational(st->time_base));
+                delivered.push_back(a);
+            } catch (const InputError& e) {
+                stats_.warnings.push_back(std::string(e.what()) + "; audio stream skipped");
             }
         }
+        info_.audio = delivered;
         for (unsigned i = 0; i < fmt_->nb_streams; ++i) {
             const bool wanted = static_cast<int>(i) == video_index_ ||
                                 std::any_of(audio_.begin(), audio_.end(), [&](const AudioTrack& t) {
-                                    return t.stream_index == int(i);
+                                    return t.stream_index() == int(i);
                                 });
             fmt_->streams[i]->discard = wanted ? AVDISCARD_DEFAULT : AVDISCARD_ALL;
         }
@@ -296,25 +280,24 @@ class LibavReader final : public MediaReader {
             if (!pending_video_.empty()) {
                 unit.video = std::move(pending_video_.front());
                 pending_video_.pop_front();
-                const std::int64_t index = unit.video->index;
+                const VideoFrame& frame = *unit.video;
                 // Read on until every audio stream has the samples that play during this
                 // frame (or has ended). Video read meanwhile is queued still compressed, and
                 // the queue is bounded, so a badly interleaved file costs bounded memory.
-                while (!demux_eof_ && !audio_ready_for_frame(index) &&
-                       queued_bytes_ < kMaxQueuedBytes && video_packets_.size() < kMaxQueuedPackets)
+                while (!demux_eof_ && !audio_ready_for(frame) && queued_bytes_ < kMaxQueuedBytes &&
+                       video_packets_.size() < kMaxQueuedPackets)
                     read_packet();
-                for (auto& t : audio_)
-                    unit.audio.push_back(t.take(audio_end_for_frame(t, index) - t.handed_out));
+                for (auto& t : audio_) unit.audio.push_back(t.take_until(audio_end_for(frame, t)));
                 count_audio(unit);
                 return unit;
             }
             check_complete();
         }
         // After the last picture (or for audio-only files): the remaining audio.
-        while (!demux_eof_ && !audio_ready(audio_tail_target())) read_packet();
+        while (!demux_eof_ && !audio_tail_ready()) read_packet();
         bool any = false;
         for (auto& t : audio_) {
-            unit.audio.push_back(t.take(kAudioChunk));
+            unit.audio.push_back(t.take_until(t.handed_out() + kAudioChunk));
             any = any || !unit.audio.back().samples.empty();
         }
         if (!any) return std::nullopt;
@@ -326,43 +309,43 @@ class LibavReader final : public MediaReader {
     static constexpr std::size_t kMaxQueuedBytes = 64u << 20;
     static constexpr std::size_t kMaxQueuedPackets = 1024;
     static constexpr std::size_t kConvertPool = 64;
+    static constexpr int kMaxAudioAloneSeconds = 30;
     static constexpr std::int64_t kAudioChunk = 48000;
 
-    // Sample n of a stream belongs to frame floor(n * rate / sample_rate): frame i ends
-    // before sample ceil((i + 1) * sample_rate / rate). Each stream at its own rate.
-    [[nodiscard]] std::int64_t audio_end_for_frame(const AudioTrack& t, std::int64_t index) const {
-        const Rational rate = info_.video->frame_rate;
-        const std::int64_t num = (index + 1) * t.sample_rate * rate.den;
-        return (num + rate.num - 1) / rate.num;
+    // The samples of a stream that play during a frame are those before the frame's end,
+    // measured from the first frame's timestamp: cut by time, not by frame count, so the cut
+    // stays right across timestamp gaps and for any frame rate and sample rate.
+    [[nodiscard]] std::int64_t audio_end_for(const VideoFrame& f, const AudioTrack& t) const {
+        const std::int64_t end = f.pts - first_pts_ + f.duration;
+        return av_rescale_rnd(end, video_tb_.num * t.sample_rate(), video_tb_.den, AV_ROUND_UP);
     }
-    [[nodiscard]] bool audio_ready_for_frame(std::int64_t index) const {
-        return std::all_of(audio_.begin(), audio_.end(), [&](const AudioTrack& t) {
-            return t.eof || t.decoded >= audio_end_for_frame(t, index);
-        });
-    }
-    [[nodiscard]] std::int64_t audio_tail_target() const {
-        std::int64_t target = 0;
-        for (const auto& t : audio_) target = std::max(target, t.handed_out + kAudioChunk);
-        return target;
-    }
-    [[nodiscard]] bool audio_ready(std::int64_t end) const {
+    [[nodiscard]] bool audio_ready_for(const VideoFrame& f) const {
         return std::all_of(audio_.begin(), audio_.end(),
-                           [&](const AudioTrack& t) { return t.eof || t.decoded >= end; });
+                           [&](const AudioTrack& t) { return t.ready(audio_end_for(f, t)); });
+    }
+    [[nodiscard]] std::int64_t audio_tail_target(const AudioTrack& t) const {
+        return t.handed_out() + kAudioChunk;
+    }
+    [[nodiscard]] bool audio_tail_ready() const {
+        return std::all_of(audio_.begin(), audio_.end(),
+                           [&](const AudioTrack& t) { return t.ready(audio_tail_target(t)); });
     }
     void count_audio(const MediaUnit& unit) {
         if (!unit.audio.empty()) stats_.audio_samples += unit.audio.front().frames();
     }
 
     void check_complete() {
-        // A file whose index promises more pictures than it holds was cut short: say so
-        // instead of delivering a silently shorter master.
-        if (checked_ || options_.tolerate_damage) return;
+        // Pictures that end well before the stream's stated duration mean the file was cut
+        // short: say so instead of delivering a silently shorter master. Compared in time,
+        // not frame counts, so a stream with timestamp gaps is not mistaken for a cut one.
+        if (checked_ || options_.tolerate_damage || expected_seconds_ <= 0) return;
         checked_ = true;
-        if (expected_frames_ > 0 && stats_.frames < expected_frames_)
-            throw InputError(path_ + ": truncated or damaged: the container " +
-                             (expected_is_estimate_ ? "duration implies at least " : "lists ") +
-                             std::to_string(expected_frames_) + " frames but only " +
-                             std::to_string(stats_.frames) + " could be decoded");
+        const double frame = 1.0 / info_.video->frame_rate.to_double();
+        const double reached = have_prev_ ? double(last_end_pts_ - first_pts_) * video_tb_.to_double() : 0.0;
+        if (reached + 1.5 * frame < expected_seconds_)
+            throw InputError(path_ + fmt::format(": truncated or damaged: the stream lasts {:.3f} s but its "
+                                                 "pictures end at {:.3f} s ({} frames decoded)",
+                                                 expected_seconds_, reached, stats_.frames));
     }
 
     // Feed the video decoder: a queued packet, else a newly read one, else (at the end of
@@ -373,9 +356,13 @@ class LibavReader final : public MediaReader {
             video_packets_.pop_front();
             queued_bytes_ -= static_cast<std::size_t>(pkt->size);
             send_video(pkt.get());
-        } else if (!demux_eof_) {
+        } else if (!demux_eof_ && !audio_runs_alone()) {
             read_packet();
         } else {
+            // End of file, or so much audio with no picture that the picture must be over
+            // (a short video track with a long recording): drain the decoder instead of
+            // decoding hours of audio into memory.
+            video_done_ = true;
             send_video(nullptr);
         }
     }
@@ -391,11 +378,15 @@ class LibavReader final : public MediaReader {
                                  ")");
             demux_eof_ = true;
             for (auto& t : audio_)
-                if (!t.eof) send_audio(t, nullptr);
+                if (!t.eof()) t.send(nullptr, *decoded_, damage_fn());
             return;
         }
         const int si = packet_->stream_index;
         if (si == video_index_) {
+            if (video_done_)
+                throw InputError(path_ + ": the picture resumes after more than " +
+                                 std::to_string(kMaxAudioAloneSeconds) +
+                                 " s of audio alone; a file interleaved this badly is not supported");
             av::PacketPtr queued = av::make_packet();
             av_packet_move_ref(queued.get(), packet_.get());
             queued_bytes_ += static_cast<std::size_t>(queued->size);
@@ -403,7 +394,7 @@ class LibavReader final : public MediaReader {
             return;
         }
         for (auto& t : audio_)
-            if (t.stream_index == si) send_audio(t, packet_.get());
+            if (t.stream_index() == si) t.send(packet_.get(), *decoded_, damage_fn());
         av_packet_unref(packet_.get());
     }
 
@@ -445,13 +436,24 @@ class LibavReader final : public MediaReader {
                [this] { video_eof_ = true; });
     }
 
-    void send_audio(AudioTrack& t, const AVPacket* pkt) {
-        decode(*t.decoder, pkt, "audio", [this, &t](const AVFrame& f) { append_audio(t, f); },
-               [&t] { t.eof = true; });
+    AudioTrack::DamageFn damage_fn() {
+        return [this](const std::string& what) { damage(what); };
+    }
+
+    [[nodiscard]] bool audio_runs_alone() const {
+        return std::any_of(audio_.begin(), audio_.end(), [](const AudioTrack& t) {
+            return t.backlog() > std::int64_t{kMaxAudioAloneSeconds} * t.sample_rate();
+        });
     }
 
     void take_video_frame(const AVFrame& f) {
         const auto native = static_cast<AVPixelFormat>(f.format);
+        if (f.width != info_.video->width || f.height != info_.video->height)
+            throw InputError(path_ + ": the picture size changes from " +
+                             std::to_string(info_.video->width) + "x" +
+                             std::to_string(info_.video->height) + " to " + std::to_string(f.width) +
+                             "x" + std::to_string(f.height) + " at frame " +
+                             std::to_string(stats_.frames) + "; mid-stream size changes are not supported");
         std::shared_ptr<VideoFrame> frame;
         if (auto fmt = av::from_av(native)) {
             frame = av::wrap_frame(f, *fmt);
@@ -466,6 +468,11 @@ class LibavReader final : public MediaReader {
             frame->tags.transfer = st.transfer;
         if (frame->tags.matrix == MatrixCoefficients::Unspecified) frame->tags.matrix = st.matrix;
         if (frame->tags.range == ColorRange::Unspecified) frame->tags.range = st.range;
+        if (av::is_full_range_yuvj(native)) frame->tags.range = ColorRange::Full;
+        if (cinepipe::info(frame->format).family == ColorFamily::Rgb) {
+            frame->tags.matrix = MatrixCoefficients::Rgb;
+            frame->tags.range = ColorRange::Full;
+        }
         frame->sample_aspect = f.sample_aspect_ratio.num > 0
                                    ? av::to_rational(f.sample_aspect_ratio)
                                    : info_.video->sample_aspect;
@@ -479,7 +486,11 @@ class LibavReader final : public MediaReader {
         frame->duration = f.pkt_duration > 0 ? f.pkt_duration : frame_duration_;
         std::int64_t pts = f.best_effort_timestamp;
         if (pts == AV_NOPTS_VALUE) pts = have_prev_ ? prev_pts_ + frame_duration_ : 0;
-        if (!have_prev_) first_pts_ = pts;
+        if (!have_prev_) {
+            first_pts_ = pts;
+            // Audio is placed on the picture's clock: its sample 0 plays with this frame.
+            for (auto& t : audio_) t.set_origin(pts, video_tb_);
+        }
         if (have_prev_) {
             const std::int64_t expected = prev_pts_ + frame_duration_;
             if (std::llabs(pts - expected) * 2 > frame_duration_)
@@ -487,6 +498,7 @@ class LibavReader final : public MediaReader {
         }
         have_prev_ = true;
         prev_pts_ = pts;
+        last_end_pts_ = std::max(last_end_pts_, pts + frame->duration);
         frame->pts = pts;
         frame->corrupt = (f.flags & AV_FRAME_FLAG_CORRUPT) || f.decode_error_flags;
         if (frame->corrupt) damage("corrupt picture");
@@ -512,41 +524,19 @@ class LibavReader final : public MediaReader {
         if (!sws_)
             throw InputError(path_ + ": cannot convert pixel format " +
                              info_.video->native_pix_fmt);
+        // Keep the picture's own matrix and range: this widens the format, it does not
+        // change the colour (full-range sources stay full range; RGB output is full range).
+        const ColorTags tags = av::tags_from(f);
+        const bool src_full = tags.range == ColorRange::Full ||
+                              av::is_full_range_yuvj(static_cast<AVPixelFormat>(f.format));
+        const bool dst_full = cinepipe::info(target).family == ColorFamily::Rgb || src_full;
+        const int* coefs = av::sws_coefficients(tags.matrix);
+        sws_setColorspaceDetails(sws_.get(), coefs, src_full ? 1 : 0, coefs, dst_full ? 1 : 0, 0,
+                                 1 << 16, 1 << 16);
         std::array<int, 4> strides{};
         for (std::size_t i = 0; i < 4; ++i) strides[i] = static_cast<int>(out->stride[i]);
         sws_scale(sws_.get(), f.data, f.linesize, 0, f.height, out->data.data(), strides.data());
         return out;
-    }
-
-    void append_audio(AudioTrack& t, const AVFrame& f) {
-        if (!t.resampler) {
-            AVChannelLayout layout{};  // libav 5.1 takes the layouts as non-const
-            av_channel_layout_copy(&layout, &f.ch_layout);
-            SwrContext* raw = nullptr;
-            if (swr_alloc_set_opts2(&raw, &layout, AV_SAMPLE_FMT_FLT, f.sample_rate, &layout,
-                                    static_cast<AVSampleFormat>(f.format), f.sample_rate, 0,
-                                    nullptr) < 0 ||
-                swr_init(raw) < 0) {
-                swr_free(&raw);
-                av_channel_layout_uninit(&layout);
-                throw InputError(path_ + ": cannot convert audio of stream " +
-                                 std::to_string(t.stream_index));
-            }
-            av_channel_layout_uninit(&layout);
-            t.resampler.reset(raw);
-        }
-        if (f.ch_layout.nb_channels != t.channels || f.sample_rate != t.sample_rate)
-            throw InputError(path_ + ": audio stream " + std::to_string(t.stream_index) +
-                             " changes its layout or rate mid-stream");
-        const std::size_t old = t.fifo.size();
-        t.fifo.resize(old + static_cast<std::size_t>(f.nb_samples * t.channels));
-        auto* out = reinterpret_cast<std::uint8_t*>(t.fifo.data() + old);
-        const int got =
-            swr_convert(t.resampler.get(), &out, f.nb_samples,
-                        const_cast<const std::uint8_t**>(f.extended_data), f.nb_samples);
-        if (got < 0) throw InputError(path_ + ": audio conversion failed");
-        t.fifo.resize(old + static_cast<std::size_t>(got * t.channels));
-        t.decoded += got;
     }
 
     std::string path_;
@@ -558,8 +548,8 @@ class LibavReader final : public MediaReader {
     av::CodecContext video_decoder_;
     Rational video_tb_{1, 24};
     std::int64_t frame_duration_ = 1;
-    std::int64_t expected_frames_ = 0;
-    bool expected_is_estimate_ = false;
+    double expected_seconds_ = 0;    // the stream's stated duration; 0 when unknown
+    std::int64_t last_end_pts_ = 0;  // end of the latest picture
     std::vector<AudioTrack> audio_;
     av::PacketPtr packet_;
     av::FramePtr decoded_;
@@ -570,6 +560,7 @@ class LibavReader final : public MediaReader {
     av::SwsPtr sws_;
     bool demux_eof_ = false;
     bool video_eof_ = false;
+    bool video_done_ = false;  // no more video packets are accepted
     bool checked_ = false;
     bool have_prev_ = false;
     std::int64_t prev_pts_ = 0;
@@ -592,7 +583,8 @@ MediaInfo probe_movie(const std::string& path) {
         std::int64_t count = 0;
         int err = 0;
         while ((err = av_read_frame(in.fmt.get(), pkt.get())) >= 0) {
-            if (pkt->stream_index == in.video_index) ++count;
+            // Packets an edit list discards are not frames anyone will see.
+            if (pkt->stream_index == in.video_index && !(pkt->flags & AV_PKT_FLAG_DISCARD)) ++count;
             av_packet_unref(pkt.get());
         }
         if (err != AVERROR_EOF)

@@ -1,7 +1,8 @@
 #pragma once
-// Pixel-format and size conversion of whole frames (swscale inside). YUV<->RGB uses the
-// frame's own matrix and range tags; chroma is resampled with the filter named in
-// ConverterOptions. Safe to call from many threads at once.
+// Pixel-format and size conversion of frames (swscale inside). YUV<->RGB uses the frame's
+// own matrix and range tags. Interlaced frames whose vertical chroma subsampling changes are
+// converted one field at a time (as vf_scale's interl=1), so colour never bleeds between
+// fields. Safe to call from many threads at once.
 
 #include <memory>
 

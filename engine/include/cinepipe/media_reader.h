@@ -35,6 +35,7 @@ struct ReadStats {
     std::int64_t corrupt_frames = 0;
     std::int64_t audio_samples = 0;  // per channel, first audio stream
     std::vector<TimestampDiscontinuity> discontinuities;
+    std::vector<std::string> warnings;  // what was skipped or could not be honoured
 };
 
 struct ReaderOptions {
