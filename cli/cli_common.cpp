@@ -24,6 +24,8 @@ CancelToken& interrupt_token() {
 void install_interrupt_handlers() {
     struct sigaction sa {};
     sa.sa_handler = on_signal;
+    // The first Ctrl-C stops the job cleanly; a second one, if that ever hangs, kills.
+    sa.sa_flags = SA_RESETHAND;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, nullptr);
     sigaction(SIGTERM, &sa, nullptr);

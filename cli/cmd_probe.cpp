@@ -23,6 +23,7 @@ Runner add_probe(CLI::App& app, GlobalOptions&) {
     return [args] {
         ReaderOptions options;
         options.sequence_rate = parse_rate(args->rate);
+        options.cancel = &interrupt_token();
         const MediaInfo info = probe(args->input, options);
         const std::string out = args->json ? probe_to_json(info) + "\n" : probe_to_text(info);
         std::fwrite(out.data(), 1, out.size(), stdout);

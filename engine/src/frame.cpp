@@ -84,6 +84,9 @@ FramePool::FramePool(PixelFormat format, int width, int height, std::size_t max_
         offset += stride * static_cast<std::size_t>(layout.plane_height(p));
     }
     shared_->buffer_bytes = offset;
+    // Returning a buffer happens in a deleter (and in libav's C free callback), where an
+    // allocation failure could not be reported: the free list never has to grow there.
+    shared_->free.reserve(max_buffers);
 }
 
 FramePool::~FramePool() = default;

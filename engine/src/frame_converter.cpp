@@ -41,24 +41,6 @@ bool is_full_range(const VideoFrame& f) {
     return f.tags.range == ColorRange::Full;
 }
 
-// YUV->YUV keeps matrix and range. YUV->RGB gives full-range RGB. RGB->YUV gives the video
-// convention a deliverable expects: limited range, the Rec.709 matrix unless the primaries
-// say Rec.2020.
-ColorTags output_tags(ColorTags tags, PixelFormat from, PixelFormat to) {
-    const bool from_rgb = info(from).family == ColorFamily::Rgb;
-    const bool to_rgb = info(to).family == ColorFamily::Rgb;
-    if (to_rgb) {
-        tags.matrix = MatrixCoefficients::Rgb;
-        tags.range = ColorRange::Full;
-    } else if (from_rgb) {
-        tags.matrix = tags.primaries == ColorPrimaries::Bt2020 ? MatrixCoefficients::Bt2020Ncl
-                                                               : MatrixCoefficients::Bt709;
-        tags.range = ColorRange::Limited;
-    } else if (tags.range == ColorRange::Unspecified) {
-        tags.range = ColorRange::Limited;
-    }
-    return tags;
-}
 
 // Bit-exact, accurate rounding and full chroma interpolation: the same picture for the same
 // input on any machine and thread count, and no 8-bit shortcuts.
@@ -85,7 +67,7 @@ bool splits_into_fields(int height, PixelFormat f) {
 // Keep the source's matrix and range on both sides: a format conversion is not a
 // colour-space conversion (that is OCIO's job).
 void set_colorspace(SwsContext* ctx, const VideoFrame& in, PixelFormat to) {
-    const ColorTags out_tags = output_tags(in.tags, in.format, to);
+    const ColorTags out_tags = converted_tags(in.tags, in.format, to);
     const int* src_coefs = coefficients_for(in.tags.matrix);
     const int* dst_coefs = coefficients_for(out_tags.matrix);
     sws_setColorspaceDetails(ctx, src_coefs, is_full_range(in) ? 1 : 0, dst_coefs,
@@ -188,7 +170,7 @@ FramePtr FrameConverter::convert(const FramePtr& in) const {
     }
     auto out = impl_->pool.acquire();
     copy_frame_props(*in, *out);
-    out->tags = output_tags(in->tags, in->format, o.format);
+    out->tags = converted_tags(in->tags, in->format, o.format);
     std::array<int, 4> src_stride{};
     std::array<int, 4> dst_stride{};
     std::array<const std::uint8_t*, 4> src{};
@@ -217,6 +199,25 @@ FramePtr FrameConverter::convert(const FramePtr& in) const {
                   src_stride.data(), 0, in->height / 2, dst.data(), dst_stride.data());
     }
     return out;
+}
+
+// YUV->YUV keeps matrix and range. YUV->RGB gives full-range RGB. RGB->YUV gives the video
+// convention a deliverable expects: limited range, the Rec.709 matrix unless the primaries
+// say Rec.2020.
+ColorTags converted_tags(ColorTags tags, PixelFormat from, PixelFormat to) {
+    const bool from_rgb = info(from).family == ColorFamily::Rgb;
+    const bool to_rgb = info(to).family == ColorFamily::Rgb;
+    if (to_rgb) {
+        tags.matrix = MatrixCoefficients::Rgb;
+        tags.range = ColorRange::Full;
+    } else if (from_rgb) {
+        tags.matrix = tags.primaries == ColorPrimaries::Bt2020 ? MatrixCoefficients::Bt2020Ncl
+                                                               : MatrixCoefficients::Bt709;
+        tags.range = ColorRange::Limited;
+    } else if (tags.range == ColorRange::Unspecified) {
+        tags.range = ColorRange::Limited;
+    }
+    return tags;
 }
 
 }  // namespace cinepipe

@@ -91,19 +91,36 @@ struct OpenedInput {
     int video_index = -1;
 };
 
-OpenedInput open_input(const std::string& path) {
+// libav polls this inside blocking I/O, so Ctrl-C also stops an open or a long read on slow
+// storage.
+int interrupted(void* opaque) {
+    const auto* cancel = static_cast<const CancelToken*>(opaque);
+    return cancel && cancel->cancelled() ? 1 : 0;
+}
+
+void throw_if_cancelled(const CancelToken* cancel) {
+    if (cancel) cancel->throw_if_cancelled();
+}
+
+OpenedInput open_input(const std::string& path, const CancelToken* cancel) {
     av::init_logging();
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) throw InputError(path + ": no such file");
     if (std::filesystem::is_directory(path, ec))
         throw InputError(path + ": is a folder, not a media file");
-    AVFormatContext* raw = nullptr;
-    if (const int err = avformat_open_input(&raw, path.c_str(), nullptr, nullptr); err < 0)
+    AVFormatContext* raw = avformat_alloc_context();
+    if (!raw) throw std::bad_alloc();
+    raw->interrupt_callback = {interrupted, const_cast<CancelToken*>(cancel)};
+    if (const int err = avformat_open_input(&raw, path.c_str(), nullptr, nullptr); err < 0) {
+        throw_if_cancelled(cancel);  // avformat_open_input freed the context
         throw InputError(path + ": not a readable media file (" + av::error_string(err) + ")");
+    }
     OpenedInput in;
     in.fmt.reset(raw);
-    if (const int err = avformat_find_stream_info(raw, nullptr); err < 0)
+    if (const int err = avformat_find_stream_info(raw, nullptr); err < 0) {
+        throw_if_cancelled(cancel);
         throw InputError(path + ": cannot read stream information (" + av::error_string(err) + ")");
+    }
     in.video_index = av_find_best_stream(raw, AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
     if (in.video_index >= 0 &&
         (raw->streams[in.video_index]->disposition & AV_DISPOSITION_ATTACHED_PIC))
@@ -173,6 +190,7 @@ MediaInfo describe(const std::string& path, const AVFormatContext& fmt, int vide
         a.sample_rate = par.sample_rate;
         a.channels = par.ch_layout.nb_channels;
         a.channel_layout = describe_layout(par.ch_layout);
+        if (par.ch_layout.order == AV_CHANNEL_ORDER_NATIVE) a.channel_mask = par.ch_layout.u.mask;
         const char* sf = av_get_sample_fmt_name(static_cast<AVSampleFormat>(par.format));
         a.sample_format = sf ? sf : "unknown";
         a.bits_per_sample = par.bits_per_raw_sample > 0
@@ -219,7 +237,7 @@ class LibavReader final : public MediaReader {
   public:
     LibavReader(const std::string& path, const ReaderOptions& options)
         : path_(path), options_(options) {
-        auto in = open_input(path);
+        auto in = open_input(path, options.cancel);
         fmt_ = std::move(in.fmt);
         video_index_ = in.video_index;
         info_ = describe(path, *fmt_, video_index_);
@@ -372,6 +390,7 @@ class LibavReader final : public MediaReader {
     void read_packet() {
         const int err = av_read_frame(fmt_.get(), packet_.get());
         if (err < 0) {
+            throw_if_cancelled(options_.cancel);
             if (err != AVERROR_EOF && !options_.tolerate_damage)
                 throw InputError(path_ + ": read error after frame " +
                                  std::to_string(stats_.frames) + " (" + av::error_string(err) +
@@ -514,7 +533,9 @@ class LibavReader final : public MediaReader {
     std::shared_ptr<VideoFrame> convert_to_working(const AVFrame& f) {
         const PixelFormat target = info_.video->working_format;
         if (!pool_)
-            pool_ = std::make_unique<FramePool>(target, f.width, f.height, kConvertPool);
+            pool_ = std::make_unique<FramePool>(
+                target, f.width, f.height,
+                std::max<std::size_t>(kConvertPool, 4 * static_cast<std::size_t>(options_.decoder_threads) + 32));
         auto out = pool_->acquire();
         sws_.reset(sws_getCachedContext(
             sws_.release(), f.width, f.height, static_cast<AVPixelFormat>(f.format), f.width,
@@ -573,8 +594,8 @@ std::unique_ptr<MediaReader> open_movie(const std::string& path, const ReaderOpt
     return std::make_unique<LibavReader>(path, options);
 }
 
-MediaInfo probe_movie(const std::string& path) {
-    auto in = open_input(path);
+MediaInfo probe_movie(const std::string& path, const CancelToken* cancel) {
+    auto in = open_input(path, cancel);
     MediaInfo info = describe(path, *in.fmt, in.video_index);
     if (in.video_index >= 0) {
         for (unsigned i = 0; i < in.fmt->nb_streams; ++i)
@@ -587,6 +608,7 @@ MediaInfo probe_movie(const std::string& path) {
             if (pkt->stream_index == in.video_index && !(pkt->flags & AV_PKT_FLAG_DISCARD)) ++count;
             av_packet_unref(pkt.get());
         }
+        throw_if_cancelled(cancel);
         if (err != AVERROR_EOF)
             throw InputError(path + ": read error while counting frames (" + av::error_string(err) +
                              ")");

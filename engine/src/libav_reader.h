@@ -9,6 +9,6 @@ namespace cinepipe {
 
 std::unique_ptr<MediaReader> open_movie(const std::string& path, const ReaderOptions& options);
 // Fills frame_count by counting the video packets (demux only, no decoding).
-MediaInfo probe_movie(const std::string& path);
+MediaInfo probe_movie(const std::string& path, const CancelToken* cancel = nullptr);
 
 }  // namespace cinepipe

@@ -11,6 +11,7 @@
 #include "atomic_file.h"
 #include "av_util.h"
 #include "cinepipe/error.h"
+#include "cinepipe/frame_converter.h"
 #include "codec_presets.h"
 
 extern "C" {
@@ -177,7 +178,9 @@ class LibavWriter final : public MediaWriter {
                                 ": interlaced source written as DNxHR woven frames without a field "
                                 "order flag (FFmpeg 5.1 cannot code or flag interlaced DNxHR); use "
                                 "ProRes to keep it");
-        av::apply_tags(cfg_.tags, c);
+        // The tags of what the encoder gets: an RGB source reaches it as Rec.709 YUV.
+        const ColorTags tags = cfg_.source_format ? converted_tags(cfg_.tags, *cfg_.source_format, format_) : cfg_.tags;
+        av::apply_tags(tags, c);
         // x264/x265 bitstreams depend on their thread count, so they get libav's automatic
         // count (fixed per machine) rather than --threads: output stays identical for any
         // --threads. The intra codecs' slice threading never changes their output.
@@ -221,7 +224,16 @@ class LibavWriter final : public MediaWriter {
         a.encoder.reset(avcodec_alloc_context3(codec));
         if (!a.encoder) throw std::bad_alloc();
         AVCodecContext& c = *a.encoder;
-        av_channel_layout_default(&c.ch_layout, track.channels);
+        // The source's speaker positions when it names them; otherwise unnamed channels, so
+        // three discrete mics do not become L/R/LFE. AAC needs positions: the default ones.
+        if (track.channel_mask && __builtin_popcountll(track.channel_mask) == track.channels) {
+            av_channel_layout_from_mask(&c.ch_layout, track.channel_mask);
+        } else if (id == AV_CODEC_ID_AAC) {
+            av_channel_layout_default(&c.ch_layout, track.channels);
+        } else {
+            c.ch_layout.order = AV_CHANNEL_ORDER_UNSPEC;
+            c.ch_layout.nb_channels = track.channels;
+        }
         c.sample_rate = track.sample_rate;
         c.sample_fmt = codec->sample_fmts ? codec->sample_fmts[0] : AV_SAMPLE_FMT_S16;
         c.time_base = {1, track.sample_rate};
@@ -240,8 +252,12 @@ class LibavWriter final : public MediaWriter {
         a.frame_size = (codec->capabilities & AV_CODEC_CAP_VARIABLE_FRAME_SIZE) || c.frame_size <= 0
                            ? 2048
                            : c.frame_size;
+        // A sample-format conversion only, never a remix: both sides get the default layout
+        // for the count (swresample does not take unnamed layouts).
+        AVChannelLayout same{};
+        av_channel_layout_default(&same, track.channels);
         SwrContext* raw = nullptr;
-        if (swr_alloc_set_opts2(&raw, &c.ch_layout, c.sample_fmt, c.sample_rate, &c.ch_layout,
+        if (swr_alloc_set_opts2(&raw, &same, c.sample_fmt, c.sample_rate, &same,
                                 AV_SAMPLE_FMT_FLT, c.sample_rate, 0, nullptr) < 0 ||
             swr_init(raw) < 0) {
             swr_free(&raw);

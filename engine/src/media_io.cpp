@@ -19,7 +19,7 @@ std::unique_ptr<MediaReader> MediaReader::open(const std::string& path,
 
 MediaInfo probe(const std::string& path, const ReaderOptions& options) {
     if (looks_like_image_sequence(path)) return open_image_sequence(path, options)->info();
-    return probe_movie(path);
+    return probe_movie(path, options.cancel);
 }
 
 std::unique_ptr<MediaWriter> MediaWriter::create(const WriterConfig& config) {

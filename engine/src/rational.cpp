@@ -24,8 +24,9 @@ Rational parse_rate(const std::string& text) {
         const char* e = b + text.size();
         auto r1 = std::from_chars(b, b + slash, num);
         auto r2 = std::from_chars(b + slash + 1, e, den);
+        // Both terms must fit libav's int rationals.
         if (r1.ec != std::errc{} || r1.ptr != b + slash || r2.ec != std::errc{} || r2.ptr != e ||
-            num <= 0 || den <= 0 || num / den > 1000)
+            num <= 0 || den <= 0 || num > INT32_MAX || den > INT32_MAX || num / den > 1000)
             return fail();
         return Rational{num, den}.reduced();
     }
@@ -33,7 +34,7 @@ Rational parse_rate(const std::string& text) {
     const char* b = text.data();
     const char* e = b + text.size();
     auto r = std::from_chars(b, e, value);
-    if (r.ec != std::errc{} || r.ptr != e || !(value > 0) || value > 1000) return fail();
+    if (r.ec != std::errc{} || r.ptr != e || !(value >= 0.001) || value > 1000) return fail();
     const double rounded = std::round(value);
     if (std::fabs(value - rounded) < 1e-9) return {static_cast<std::int64_t>(rounded), 1};
     // NTSC family: N * 1000/1001 printed to 2 or 3 decimals.

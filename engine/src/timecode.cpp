@@ -1,5 +1,6 @@
 #include "cinepipe/timecode.h"
 
+#include <algorithm>
 #include <array>
 
 #include "av_util.h"
@@ -16,7 +17,8 @@ namespace {
 int nominal_of(Rational rate) {
     if (!rate.valid())
         throw InputError("timecode needs a valid frame rate, got " + rate.to_string());
-    return static_cast<int>((rate.num + rate.den / 2) / rate.den);
+    // Below 1 fps (time-lapse, slideshows) a timecode frame still counts one picture.
+    return std::max(1, static_cast<int>((rate.num + rate.den / 2) / rate.den));
 }
 
 // Timecode frames in 24 hours: the label wraps there.

@@ -37,7 +37,7 @@ WriterConfig writer_config_for(const MediaInfo& source, const std::string& outpu
     if (source.timecode_source != "none") cfg.start_timecode = source.start_timecode;
     cfg.reel_name = source.reel_name;
     cfg.first_frame_number = source.is_sequence ? source.first_frame_number : 0;
-    for (const auto& a : source.audio) cfg.audio.push_back({a.channels, a.sample_rate});
+    for (const auto& a : source.audio) cfg.audio.push_back({a.channels, a.sample_rate, a.channel_mask});
     return cfg;
 }
 
@@ -50,7 +50,9 @@ TranscodeResult encode(MediaReader& reader, const WriterConfig& config,
     conv.format = writer->input_format();
     conv.width = v.width;
     conv.height = v.height;
-    conv.pool_size = static_cast<std::size_t>(schedule.resolved_in_flight()) + 4;
+    // Frames alive at once: those in flight, plus what a frame-threaded encoder (ProRes,
+    // DNxHR in FFmpeg 5.1) still holds, about one per encoder thread.
+    conv.pool_size = static_cast<std::size_t>(schedule.resolved_in_flight() + 2 * schedule.resolved_threads() + 4);
     FrameConverter converter(conv);
 
     PipelineStages stages;
@@ -77,6 +79,9 @@ TranscodeResult transcode(const TranscodeOptions& options, const CancelToken& ca
     ReaderOptions reader_options = options.reader;
     if (reader_options.decoder_threads == 0)
         reader_options.decoder_threads = options.schedule.resolved_threads();
+    // No audio wanted: do not open (or fail on) the audio decoders at all.
+    if (options.audio_codec == AudioCodec::None) reader_options.decode_audio = false;
+    reader_options.cancel = &cancel;
     auto reader = MediaReader::open(options.input, reader_options);
     if (!reader->info().video)
         throw InputError(options.input + ": has no video stream to transcode");

@@ -17,6 +17,11 @@ struct ConverterOptions {
     std::size_t pool_size = 8;  // bound on converted frames alive at once
 };
 
+// The tags a converted frame carries: YUV->YUV keeps matrix and range; YUV->RGB is full-range
+// RGB; RGB->YUV is limited range with the Rec.709 matrix (Rec.2020 for Rec.2020 primaries).
+// Primaries and transfer never change: a format conversion is not a colour conversion.
+ColorTags converted_tags(ColorTags tags, PixelFormat from, PixelFormat to);
+
 class FrameConverter {
   public:
     explicit FrameConverter(const ConverterOptions& options);

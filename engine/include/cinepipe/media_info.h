@@ -40,6 +40,9 @@ struct AudioStreamInfo {
     int sample_rate = 0;
     int channels = 0;
     std::string channel_layout;  // e.g. "stereo", "5.1"
+    // Speaker positions as a WAVE channel mask (bit 0 front left, 1 front right, 2 centre,
+    // 3 LFE ...); 0 when the file names no positions (discrete tracks).
+    std::uint64_t channel_mask = 0;
     std::string sample_format;   // the decoder's sample format, e.g. "s32", "fltp"
     int bits_per_sample = 0;     // significant bits (24 for pcm_s24le); 0 when not PCM
     double duration = 0;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cinepipe/audio.h"
+#include "cinepipe/cancel.h"
 #include "cinepipe/frame.h"
 #include "cinepipe/media_info.h"
 
@@ -45,6 +46,9 @@ struct ReaderOptions {
     // Off (the default for transcoding): damaged packets, corrupt pictures and truncation are
     // errors. On (for QC): they are counted in ReadStats and reading goes on.
     bool tolerate_damage = false;
+    // Checked while opening and reading (also inside libav's blocking I/O); when it is
+    // cancelled, the reader throws Cancelled.
+    const CancelToken* cancel = nullptr;
 };
 
 class MediaReader {

@@ -35,6 +35,7 @@ std::string to_string(AudioCodec codec);
 struct AudioTrackConfig {
     int channels = 2;
     int sample_rate = 48000;
+    std::uint64_t channel_mask = 0;  // speaker positions (see AudioStreamInfo); 0: unnamed
 };
 
 struct WriterConfig {
