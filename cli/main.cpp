@@ -11,7 +11,9 @@
 #include "cinepipe/version.h"
 #include "cli_common.h"
 
-int main(int argc, char** argv) {
+namespace {
+
+int run(int argc, char** argv) {
     using namespace cinepipe;
     using namespace cinepipe::cli;
     CLI::App app{"cinepipe: decode dailies, grade, check and render masters and proxies",
@@ -67,4 +69,18 @@ int main(int argc, char** argv) {
         return kInternalError;
     }
     return kInputError;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    // Nothing may escape as a crash: even setting up the command line can throw.
+    try {
+        return run(argc, argv);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "cinepipe: internal error: %s\n", e.what());
+    } catch (...) {
+        std::fprintf(stderr, "cinepipe: internal error\n");
+    }
+    return cinepipe::cli::kInternalError;
 }

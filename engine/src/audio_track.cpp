@@ -58,7 +58,8 @@ void AudioTrack::place(const AVFrame& f) {
     if (f.ch_layout.nb_channels != channels_ || f.sample_rate != sample_rate_)
         throw InputError("audio stream " + std::to_string(stream_index_) +
                          " changes its channel count or rate mid-stream");
-    const std::int64_t fifo_end = fifo_start_ + static_cast<std::int64_t>((fifo_.size() - fifo_skip_) / channels_);
+    const std::int64_t fifo_end =
+        fifo_start_ + static_cast<std::int64_t>((fifo_.size() - fifo_skip_) / channels_);
     std::int64_t at = fifo_end;
     if (f.best_effort_timestamp != AV_NOPTS_VALUE)
         at = rescale(f.best_effort_timestamp, time_base_, {1, sample_rate_});
@@ -74,15 +75,19 @@ void AudioTrack::place(const AVFrame& f) {
     }
 
     const std::size_t old = fifo_.size();
-    fifo_.resize(old + static_cast<std::size_t>(f.nb_samples) * static_cast<std::size_t>(channels_));
+    fifo_.resize(old +
+                 static_cast<std::size_t>(f.nb_samples) * static_cast<std::size_t>(channels_));
     auto* out = reinterpret_cast<std::uint8_t*>(fifo_.data() + old);
     const int got = swr_convert(converter_.get(), &out, f.nb_samples,
                                 const_cast<const std::uint8_t**>(f.extended_data), f.nb_samples);
-    if (got < 0) throw InputError("audio conversion failed in stream " + std::to_string(stream_index_));
+    if (got < 0)
+        throw InputError("audio conversion failed in stream " + std::to_string(stream_index_));
     fifo_.resize(old + static_cast<std::size_t>(got) * static_cast<std::size_t>(channels_));
     if (drop > 0)
         fifo_.erase(fifo_.begin() + static_cast<std::ptrdiff_t>(old),
-                    fifo_.begin() + static_cast<std::ptrdiff_t>(old + static_cast<std::size_t>(std::min<std::int64_t>(drop, got) * channels_)));
+                    fifo_.begin() + static_cast<std::ptrdiff_t>(
+                                        old + static_cast<std::size_t>(
+                                                  std::min<std::int64_t>(drop, got) * channels_)));
 }
 
 void AudioTrack::set_origin(std::int64_t pts, Rational time_base) {
@@ -98,13 +103,15 @@ std::int64_t AudioTrack::origin() const {
 bool AudioTrack::ready(std::int64_t end) const {
     if (eof_) return true;
     if (!placed_any_) return false;
-    const std::int64_t fifo_end = fifo_start_ + static_cast<std::int64_t>((fifo_.size() - fifo_skip_) / channels_);
+    const std::int64_t fifo_end =
+        fifo_start_ + static_cast<std::int64_t>((fifo_.size() - fifo_skip_) / channels_);
     return fifo_end >= origin() + end;
 }
 
 std::int64_t AudioTrack::backlog() const {
     if (!placed_any_) return 0;
-    const std::int64_t fifo_end = fifo_start_ + static_cast<std::int64_t>((fifo_.size() - fifo_skip_) / channels_);
+    const std::int64_t fifo_end =
+        fifo_start_ + static_cast<std::int64_t>((fifo_.size() - fifo_skip_) / channels_);
     return std::max<std::int64_t>(0, fifo_end - (origin() + handed_out_));
 }
 
@@ -117,22 +124,26 @@ AudioBuffer AudioTrack::take_until(std::int64_t end) {
     const std::int64_t cursor = origin() + handed_out_;
     // Audio from before the cursor (a lead-in ahead of the picture) is not part of the clip.
     if (fifo_start_ < cursor) {
-        const std::int64_t buffered = static_cast<std::int64_t>((fifo_.size() - fifo_skip_) / channels_);
+        const std::int64_t buffered =
+            static_cast<std::int64_t>((fifo_.size() - fifo_skip_) / channels_);
         const std::int64_t skip = std::min(cursor - fifo_start_, buffered);
         fifo_skip_ += static_cast<std::size_t>(skip * channels_);
         fifo_start_ += skip;
         if (fifo_start_ < cursor) return out;  // nothing decoded at the cursor yet
     }
-    const std::int64_t buffered = static_cast<std::int64_t>((fifo_.size() - fifo_skip_) / channels_);
+    const std::int64_t buffered =
+        static_cast<std::int64_t>((fifo_.size() - fifo_skip_) / channels_);
     const std::int64_t end_abs = std::min(origin() + end, fifo_start_ + buffered);
     if (end_abs <= cursor) return out;
     // Silence where the stream starts after the cursor (audio that begins after the picture).
     const std::int64_t silence = std::min(fifo_start_, end_abs) - cursor;
     const std::int64_t from_fifo = end_abs - std::max(cursor, fifo_start_);
-    out.samples.assign(static_cast<std::size_t>(std::max<std::int64_t>(0, silence) * channels_), 0.0f);
+    out.samples.assign(static_cast<std::size_t>(std::max<std::int64_t>(0, silence) * channels_),
+                       0.0f);
     if (from_fifo > 0) {
         const auto n = static_cast<std::size_t>(from_fifo * channels_);
-        out.samples.insert(out.samples.end(), fifo_.begin() + static_cast<std::ptrdiff_t>(fifo_skip_),
+        out.samples.insert(out.samples.end(),
+                           fifo_.begin() + static_cast<std::ptrdiff_t>(fifo_skip_),
                            fifo_.begin() + static_cast<std::ptrdiff_t>(fifo_skip_ + n));
         fifo_skip_ += n;
         fifo_start_ += from_fifo;

@@ -58,10 +58,14 @@ bool is_full_range_yuvj(AVPixelFormat fmt) {
 
 std::optional<PixelFormat> from_av(AVPixelFormat fmt) {
     switch (fmt) {  // same layout as the plain formats; the caller tags them full range
-        case AV_PIX_FMT_YUVJ420P: return PixelFormat::Yuv420p8;
-        case AV_PIX_FMT_YUVJ422P: return PixelFormat::Yuv422p8;
-        case AV_PIX_FMT_YUVJ444P: return PixelFormat::Yuv444p8;
-        default: break;
+        case AV_PIX_FMT_YUVJ420P:
+            return PixelFormat::Yuv420p8;
+        case AV_PIX_FMT_YUVJ422P:
+            return PixelFormat::Yuv422p8;
+        case AV_PIX_FMT_YUVJ444P:
+            return PixelFormat::Yuv444p8;
+        default:
+            break;
     }
     for (const auto& [ours, theirs] : kFormats)
         if (theirs == fmt) return ours;
@@ -70,12 +74,17 @@ std::optional<PixelFormat> from_av(AVPixelFormat fmt) {
 
 const int* sws_coefficients(MatrixCoefficients m) {
     switch (m) {
-        case MatrixCoefficients::Bt709: return sws_getCoefficients(SWS_CS_ITU709);
+        case MatrixCoefficients::Bt709:
+            return sws_getCoefficients(SWS_CS_ITU709);
         case MatrixCoefficients::Bt2020Ncl:
-        case MatrixCoefficients::Bt2020Cl: return sws_getCoefficients(SWS_CS_BT2020);
-        case MatrixCoefficients::Smpte240m: return sws_getCoefficients(SWS_CS_SMPTE240M);
-        case MatrixCoefficients::Fcc: return sws_getCoefficients(SWS_CS_FCC);
-        default: return sws_getCoefficients(SWS_CS_DEFAULT);
+        case MatrixCoefficients::Bt2020Cl:
+            return sws_getCoefficients(SWS_CS_BT2020);
+        case MatrixCoefficients::Smpte240m:
+            return sws_getCoefficients(SWS_CS_SMPTE240M);
+        case MatrixCoefficients::Fcc:
+            return sws_getCoefficients(SWS_CS_FCC);
+        default:
+            return sws_getCoefficients(SWS_CS_DEFAULT);
     }
 }
 

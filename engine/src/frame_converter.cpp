@@ -41,7 +41,6 @@ bool is_full_range(const VideoFrame& f) {
     return f.tags.range == ColorRange::Full;
 }
 
-
 // Bit-exact, accurate rounding and full chroma interpolation: the same picture for the same
 // input on any machine and thread count, and no 8-bit shortcuts.
 constexpr int kSwsFlags =

@@ -28,7 +28,7 @@ std::string oiio_error(std::string text) {
     return text;
 }
 
-bool is_float_type(OIIO::TypeDesc t) {
+bool is_float_type(const OIIO::TypeDesc& t) {
     return t.basetype == OIIO::TypeDesc::HALF || t.basetype == OIIO::TypeDesc::FLOAT ||
            t.basetype == OIIO::TypeDesc::DOUBLE;
 }

@@ -16,8 +16,8 @@
 
 extern "C" {
 #include <libavutil/channel_layout.h>
-#include <libavutil/parseutils.h>
 #include <libavutil/opt.h>
+#include <libavutil/parseutils.h>
 }
 
 namespace cinepipe {
@@ -73,7 +73,8 @@ void find_timecode(const AVFormatContext& fmt, const AVStream* video, Rational r
 // duration, or Matroska's per-track DURATION tag. Never the container's, which is the
 // longest stream's and so usually the audio's.
 double stream_duration(const AVStream& st) {
-    if (st.duration > 0 && st.duration != AV_NOPTS_VALUE) return double(st.duration) * av_q2d(st.time_base);
+    if (st.duration > 0 && st.duration != AV_NOPTS_VALUE)
+        return double(st.duration) * av_q2d(st.time_base);
     const std::string tag = dict_value(st.metadata, "DURATION");
     std::int64_t us = 0;
     if (!tag.empty() && av_parse_time(&us, tag.c_str(), 1) == 0 && us > 0) return double(us) / 1e6;
@@ -264,7 +265,8 @@ class LibavReader final : public MediaReader {
         std::vector<AudioStreamInfo> delivered;
         for (const auto& a : options.decode_audio ? info_.audio : std::vector<AudioStreamInfo>{}) {
             try {
-                if (a.channels <= 0 || a.channels > 64 || a.sample_rate <= 0 || a.sample_rate > 768000)
+                if (a.channels <= 0 || a.channels > 64 || a.sample_rate <= 0 ||
+                    a.sample_rate > 768000)
                     throw InputError(path + ": audio stream " + std::to_string(a.index) +
                                      " has an impossible layout (" + std::to_string(a.channels) +
                                      " channels at " + std::to_string(a.sample_rate) + " Hz)");
@@ -359,11 +361,13 @@ class LibavReader final : public MediaReader {
         if (checked_ || options_.tolerate_damage || expected_seconds_ <= 0) return;
         checked_ = true;
         const double frame = 1.0 / info_.video->frame_rate.to_double();
-        const double reached = have_prev_ ? double(last_end_pts_ - first_pts_) * video_tb_.to_double() : 0.0;
+        const double reached =
+            have_prev_ ? double(last_end_pts_ - first_pts_) * video_tb_.to_double() : 0.0;
         if (reached + 1.5 * frame < expected_seconds_)
-            throw InputError(path_ + fmt::format(": truncated or damaged: the stream lasts {:.3f} s but its "
-                                                 "pictures end at {:.3f} s ({} frames decoded)",
-                                                 expected_seconds_, reached, stats_.frames));
+            throw InputError(
+                path_ + fmt::format(": truncated or damaged: the stream lasts {:.3f} s but its "
+                                    "pictures end at {:.3f} s ({} frames decoded)",
+                                    expected_seconds_, reached, stats_.frames));
     }
 
     // Feed the video decoder: a queued packet, else a newly read one, else (at the end of
@@ -403,9 +407,10 @@ class LibavReader final : public MediaReader {
         const int si = packet_->stream_index;
         if (si == video_index_) {
             if (video_done_)
-                throw InputError(path_ + ": the picture resumes after more than " +
-                                 std::to_string(kMaxAudioAloneSeconds) +
-                                 " s of audio alone; a file interleaved this badly is not supported");
+                throw InputError(
+                    path_ + ": the picture resumes after more than " +
+                    std::to_string(kMaxAudioAloneSeconds) +
+                    " s of audio alone; a file interleaved this badly is not supported");
             av::PacketPtr queued = av::make_packet();
             av_packet_move_ref(queued.get(), packet_.get());
             queued_bytes_ += static_cast<std::size_t>(queued->size);
@@ -427,11 +432,13 @@ class LibavReader final : public MediaReader {
     // are always drained after a send, so the decoder never refuses a packet for being full;
     // should one still answer EAGAIN, the packet is sent again after draining.
     template <typename OnFrame, typename OnEnd>
-    void decode(AVCodecContext& dec, const AVPacket* pkt, const char* what, OnFrame on_frame, OnEnd on_end) {
+    void decode(AVCodecContext& dec, const AVPacket* pkt, const char* what, OnFrame on_frame,
+                OnEnd on_end) {
         for (int attempt = 0; attempt < 2; ++attempt) {
             const int sent = avcodec_send_packet(&dec, pkt);
             if (sent < 0 && sent != AVERROR_EOF && sent != AVERROR(EAGAIN))
-                damage(std::string("undecodable ") + what + " packet (" + av::error_string(sent) + ")");
+                damage(std::string("undecodable ") + what + " packet (" + av::error_string(sent) +
+                       ")");
             while (true) {
                 const int err = avcodec_receive_frame(&dec, decoded_.get());
                 if (err == AVERROR(EAGAIN)) break;
@@ -451,8 +458,9 @@ class LibavReader final : public MediaReader {
     }
 
     void send_video(const AVPacket* pkt) {
-        decode(*video_decoder_, pkt, "video", [this](const AVFrame& f) { take_video_frame(f); },
-               [this] { video_eof_ = true; });
+        decode(
+            *video_decoder_, pkt, "video", [this](const AVFrame& f) { take_video_frame(f); },
+            [this] { video_eof_ = true; });
     }
 
     AudioTrack::DamageFn damage_fn() {
@@ -468,11 +476,11 @@ class LibavReader final : public MediaReader {
     void take_video_frame(const AVFrame& f) {
         const auto native = static_cast<AVPixelFormat>(f.format);
         if (f.width != info_.video->width || f.height != info_.video->height)
-            throw InputError(path_ + ": the picture size changes from " +
-                             std::to_string(info_.video->width) + "x" +
-                             std::to_string(info_.video->height) + " to " + std::to_string(f.width) +
-                             "x" + std::to_string(f.height) + " at frame " +
-                             std::to_string(stats_.frames) + "; mid-stream size changes are not supported");
+            throw InputError(
+                path_ + ": the picture size changes from " + std::to_string(info_.video->width) +
+                "x" + std::to_string(info_.video->height) + " to " + std::to_string(f.width) + "x" +
+                std::to_string(f.height) + " at frame " + std::to_string(stats_.frames) +
+                "; mid-stream size changes are not supported");
         std::shared_ptr<VideoFrame> frame;
         if (auto fmt = av::from_av(native)) {
             frame = av::wrap_frame(f, *fmt);
@@ -535,7 +543,8 @@ class LibavReader final : public MediaReader {
         if (!pool_)
             pool_ = std::make_unique<FramePool>(
                 target, f.width, f.height,
-                std::max<std::size_t>(kConvertPool, 4 * static_cast<std::size_t>(options_.decoder_threads) + 32));
+                std::max<std::size_t>(kConvertPool,
+                                      4 * static_cast<std::size_t>(options_.decoder_threads) + 32));
         auto out = pool_->acquire();
         sws_.reset(sws_getCachedContext(
             sws_.release(), f.width, f.height, static_cast<AVPixelFormat>(f.format), f.width,

@@ -179,7 +179,9 @@ class LibavWriter final : public MediaWriter {
                                 "order flag (FFmpeg 5.1 cannot code or flag interlaced DNxHR); use "
                                 "ProRes to keep it");
         // The tags of what the encoder gets: an RGB source reaches it as Rec.709 YUV.
-        const ColorTags tags = cfg_.source_format ? converted_tags(cfg_.tags, *cfg_.source_format, format_) : cfg_.tags;
+        const ColorTags tags = cfg_.source_format
+                                   ? converted_tags(cfg_.tags, *cfg_.source_format, format_)
+                                   : cfg_.tags;
         av::apply_tags(tags, c);
         // x264/x265 bitstreams depend on their thread count, so they get libav's automatic
         // count (fixed per machine) rather than --threads: output stays identical for any
@@ -257,8 +259,8 @@ class LibavWriter final : public MediaWriter {
         AVChannelLayout same{};
         av_channel_layout_default(&same, track.channels);
         SwrContext* raw = nullptr;
-        if (swr_alloc_set_opts2(&raw, &same, c.sample_fmt, c.sample_rate, &same,
-                                AV_SAMPLE_FMT_FLT, c.sample_rate, 0, nullptr) < 0 ||
+        if (swr_alloc_set_opts2(&raw, &same, c.sample_fmt, c.sample_rate, &same, AV_SAMPLE_FMT_FLT,
+                                c.sample_rate, 0, nullptr) < 0 ||
             swr_init(raw) < 0) {
             swr_free(&raw);
             throw InputError(cfg_.path + ": cannot set up audio conversion");
@@ -307,7 +309,7 @@ class LibavWriter final : public MediaWriter {
         while (av_audio_fifo_size(a.fifo.get()) >= a.frame_size ||
                (flush && av_audio_fifo_size(a.fifo.get()) > 0)) {
             const int n = std::min(a.frame_size, av_audio_fifo_size(a.fifo.get()));
-            a.chunk.resize(static_cast<std::size_t>(n * a.channels));
+            a.chunk.resize(static_cast<std::size_t>(n) * static_cast<std::size_t>(a.channels));
             void* planes[1] = {a.chunk.data()};
             av_audio_fifo_read(a.fifo.get(), planes, n);
             av::FramePtr f = av::make_frame();

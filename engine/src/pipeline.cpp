@@ -42,7 +42,7 @@ void run_pipeline(MediaReader& reader, const PipelineStages& stages, const Sched
         if (stages.transform && !cancel.cancelled()) return stages.transform(std::move(unit));
         return unit;
     };
-    auto sink = [&](MediaUnit unit) {
+    auto sink = [&](const MediaUnit& unit) {
         // Checked here too so that a cancelled run stops before it writes another frame.
         cancel.throw_if_cancelled();
         if (stages.sink) stages.sink(unit);

@@ -91,7 +91,7 @@ std::string SequencePattern::file_name_for(std::int64_t frame_number) const {
 }
 
 std::string SequencePattern::path_for(std::int64_t frame_number) const {
-    const std::string name = file_name_for(frame_number);
+    std::string name = file_name_for(frame_number);
     if (folder.empty()) return name;
     return folder.back() == '/' ? folder + name : folder + "/" + name;
 }

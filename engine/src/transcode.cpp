@@ -37,7 +37,8 @@ WriterConfig writer_config_for(const MediaInfo& source, const std::string& outpu
     if (source.timecode_source != "none") cfg.start_timecode = source.start_timecode;
     cfg.reel_name = source.reel_name;
     cfg.first_frame_number = source.is_sequence ? source.first_frame_number : 0;
-    for (const auto& a : source.audio) cfg.audio.push_back({a.channels, a.sample_rate, a.channel_mask});
+    for (const auto& a : source.audio)
+        cfg.audio.push_back({a.channels, a.sample_rate, a.channel_mask});
     return cfg;
 }
 
@@ -52,7 +53,8 @@ TranscodeResult encode(MediaReader& reader, const WriterConfig& config,
     conv.height = v.height;
     // Frames alive at once: those in flight, plus what a frame-threaded encoder (ProRes,
     // DNxHR in FFmpeg 5.1) still holds, about one per encoder thread.
-    conv.pool_size = static_cast<std::size_t>(schedule.resolved_in_flight() + 2 * schedule.resolved_threads() + 4);
+    conv.pool_size = static_cast<std::size_t>(schedule.resolved_in_flight()) +
+                     2 * static_cast<std::size_t>(schedule.resolved_threads()) + 4;
     FrameConverter converter(conv);
 
     PipelineStages stages;

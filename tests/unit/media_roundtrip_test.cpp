@@ -29,6 +29,11 @@ struct Case {
     const char* start_tc;
 };
 
+// Named in test listings by file, not as a byte dump.
+void PrintTo(const Case& c, std::ostream* os) {
+    *os << c.file;
+}
+
 SyntheticOptions small_clip(const Case& c, std::int64_t frames) {
     SyntheticOptions o;
     o.width = 256;
