@@ -19,23 +19,6 @@ namespace cinepipe {
 
 namespace {
 
-// swscale's YUV<->RGB coefficients for an H.273 matrix (Rec.601 when unknown, as libav does).
-const int* coefficients_for(MatrixCoefficients m) {
-    switch (m) {
-        case MatrixCoefficients::Bt709:
-            return sws_getCoefficients(SWS_CS_ITU709);
-        case MatrixCoefficients::Bt2020Ncl:
-        case MatrixCoefficients::Bt2020Cl:
-            return sws_getCoefficients(SWS_CS_BT2020);
-        case MatrixCoefficients::Smpte240m:
-            return sws_getCoefficients(SWS_CS_SMPTE240M);
-        case MatrixCoefficients::Fcc:
-            return sws_getCoefficients(SWS_CS_FCC);
-        default:
-            return sws_getCoefficients(SWS_CS_DEFAULT);
-    }
-}
-
 bool is_full_range(const VideoFrame& f) {
     if (info(f.format).family == ColorFamily::Rgb) return true;
     return f.tags.range == ColorRange::Full;
@@ -67,8 +50,8 @@ bool splits_into_fields(int height, PixelFormat f) {
 // colour-space conversion (that is OCIO's job).
 void set_colorspace(SwsContext* ctx, const VideoFrame& in, PixelFormat to) {
     const ColorTags out_tags = converted_tags(in.tags, in.format, to);
-    const int* src_coefs = coefficients_for(in.tags.matrix);
-    const int* dst_coefs = coefficients_for(out_tags.matrix);
+    const int* src_coefs = av::sws_coefficients(in.tags.matrix);
+    const int* dst_coefs = av::sws_coefficients(out_tags.matrix);
     sws_setColorspaceDetails(ctx, src_coefs, is_full_range(in) ? 1 : 0, dst_coefs,
                              out_tags.range == ColorRange::Full ? 1 : 0, 0, 1 << 16, 1 << 16);
 }
