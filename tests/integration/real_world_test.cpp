@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "cinepipe/media_reader.h"
@@ -178,6 +179,55 @@ TEST(RealWorld, TimeLapseBelowOneFrameASecondIsReadable) {
         cinepipe("transcode -q " + quote(dir / "timelapse.mkv") + " -o " + quote(dir / "out.mkv"))
             .exit_code,
         0);
+}
+
+}  // namespace
+}  // namespace cinepipe
+
+namespace cinepipe {
+namespace {
+
+long total_audio_samples(const std::string& path) {
+    const json pk =
+        test::ffprobe("-select_streams a:0 -show_entries packet=duration " + test::quote(path));
+    long n = 0;
+    for (const auto& p : pk["packets"]) n += p["duration"].get<long>();
+    return n;
+}
+
+TEST(RealWorld, LongRecordingBesideAShortPictureIsCarriedWhole) {
+    TempDir dir;
+    // 1 s of picture, 40 s of sound: more than the 30 s the reader reads ahead before it
+    // concludes the picture is over.
+    ffmpeg(
+        "-f lavfi -i testsrc=s=320x180:r=25:d=1 -f lavfi -i sine=f=440:sample_rate=48000:d=40 -map "
+        "0 -map 1 "
+        "-c:v ffv1 -c:a pcm_s16le " +
+        quote(dir / "short_picture.mov"));
+    const auto r = cinepipe("transcode -q " + quote(dir / "short_picture.mov") + " -o " +
+                            quote(dir / "out.mov"));
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(total_audio_samples(dir / "out.mov"), 40 * 48000);
+    const json v =
+        ffprobe("-count_packets -select_streams v:0 -show_entries stream=nb_read_packets " +
+                quote(dir / "out.mov"));
+    EXPECT_EQ(v["streams"][0]["nb_read_packets"], "25");
+}
+
+TEST(RealWorld, PictureSizeChangeMidStreamIsAClearError) {
+    TempDir dir;
+    ffmpeg("-f lavfi -i testsrc=s=320x180:r=25:d=0.4 -c:v mpeg2video -f mpegts " +
+           quote(dir / "a.ts"));
+    ffmpeg("-f lavfi -i testsrc=s=640x360:r=25:d=0.4 -c:v mpeg2video -f mpegts " +
+           quote(dir / "b.ts"));
+    ASSERT_EQ(run_command("cat " + quote(dir / "a.ts") + " " + quote(dir / "b.ts") + " > " +
+                          quote(dir / "both.ts"))
+                  .exit_code,
+              0);
+    const auto r =
+        cinepipe("transcode " + quote(dir / "both.ts") + " -o " + quote(dir / "out.mov"));
+    test::expect_one_line_error(r, 2, "picture size changes");
+    EXPECT_FALSE(std::filesystem::exists(dir / "out.mov"));
 }
 
 }  // namespace
