@@ -73,7 +73,8 @@ TranscodeResult encode(MediaReader& reader, const WriterConfig& config,
     result.corrupt_frames = reader.stats().corrupt_frames;
     result.discontinuities = reader.stats().discontinuities;
     result.outputs = writer->outputs();
-    result.warnings = writer->warnings();
+    result.warnings = reader.stats().warnings;
+    for (const auto& w : writer->warnings()) result.warnings.push_back(w);
     return result;
 }
 
