@@ -31,6 +31,16 @@ inline void ffmpeg(const std::string& args) {
     ASSERT_EQ(r.exit_code, 0) << "ffmpeg " << args << "\n" << r.output;
 }
 
+// Samples in audio track `track` by ffprobe's packet durations (exact in containers whose
+// audio time base is the sample rate: MOV, MXF).
+inline long audio_samples(const std::string& path, int track = 0) {
+    const auto j = ffprobe("-select_streams a:" + std::to_string(track) +
+                           " -show_entries packet=duration " + quote(path));
+    long samples = 0;
+    for (const auto& p : j["packets"]) samples += p["duration"].get<long>();
+    return samples;
+}
+
 // The start timecode ffprobe sees: a tmcd/video stream tag or the container's.
 inline std::string ffprobe_timecode(const std::string& path) {
     const auto j =

@@ -155,15 +155,8 @@ TEST_F(SampleDailies, PcmAudioSampleCountSurvivesTranscode) {
     ASSERT_EQ(cinepipe("transcode -q " + quote(src) + " -o " + quote(target) + " --codec dnxhr_hq")
                   .exit_code,
               0);
-    // ffprobe's packet durations add up to the samples per stream.
-    auto samples = [](const std::string& p) {
-        const json j = ffprobe("-select_streams a:0 -show_entries packet=duration " + quote(p));
-        long total = 0;
-        for (const auto& pkt : j["packets"]) total += pkt["duration"].get<long>();
-        return total;
-    };
-    EXPECT_EQ(samples(src), 72000);  // 1.5 s at 48 kHz
-    EXPECT_EQ(samples(target), 72000);
+    EXPECT_EQ(test::audio_samples(src), 72000);  // 1.5 s at 48 kHz
+    EXPECT_EQ(test::audio_samples(target), 72000);
 }
 
 TEST_F(SampleDailies, TranscodesToEveryListedCodec) {

@@ -181,20 +181,6 @@ TEST(RealWorld, TimeLapseBelowOneFrameASecondIsReadable) {
         0);
 }
 
-}  // namespace
-}  // namespace cinepipe
-
-namespace cinepipe {
-namespace {
-
-long total_audio_samples(const std::string& path) {
-    const json pk =
-        test::ffprobe("-select_streams a:0 -show_entries packet=duration " + test::quote(path));
-    long n = 0;
-    for (const auto& p : pk["packets"]) n += p["duration"].get<long>();
-    return n;
-}
-
 TEST(RealWorld, LongRecordingBesideAShortPictureIsCarriedWhole) {
     TempDir dir;
     // 1 s of picture, 40 s of sound: more than the 30 s the reader reads ahead before it
@@ -207,7 +193,7 @@ TEST(RealWorld, LongRecordingBesideAShortPictureIsCarriedWhole) {
     const auto r = cinepipe("transcode -q " + quote(dir / "short_picture.mov") + " -o " +
                             quote(dir / "out.mov"));
     ASSERT_EQ(r.exit_code, 0) << r.output;
-    EXPECT_EQ(total_audio_samples(dir / "out.mov"), 40 * 48000);
+    EXPECT_EQ(test::audio_samples(dir / "out.mov"), 40 * 48000);
     const json v =
         ffprobe("-count_packets -select_streams v:0 -show_entries stream=nb_read_packets " +
                 quote(dir / "out.mov"));

@@ -129,28 +129,11 @@ TEST(StreamProperties, EveryAudioTrackIsCarriedSampleExact) {
     ASSERT_EQ(f["streams"].size(), 3u);
     EXPECT_EQ(f["streams"][0]["channels"], 1);
     EXPECT_EQ(f["streams"][2]["channels"], 2);
-    for (int i = 0; i < 3; ++i) {
-        const json pk = ffprobe("-select_streams a:" + std::to_string(i) +
-                                " -show_entries packet=duration " + quote(dir / "out.mxf"));
-        long samples = 0;
-        for (const auto& x : pk["packets"]) samples += x["duration"].get<long>();
-        EXPECT_EQ(samples, 96000) << "track " << i;
-    }
+    for (int i = 0; i < 3; ++i)
+        EXPECT_EQ(test::audio_samples(dir / "out.mxf", i), 96000) << "track " << i;
 }
 
-}  // namespace
-}  // namespace cinepipe
-
-namespace cinepipe {
-namespace {
-
-long audio_samples(const std::string& path, int track) {
-    const json pk = ffprobe("-select_streams a:" + std::to_string(track) +
-                            " -show_entries packet=duration " + quote(path));
-    long samples = 0;
-    for (const auto& x : pk["packets"]) samples += x["duration"].get<long>();
-    return samples;
-}
+using test::audio_samples;
 
 TEST(StreamProperties, TracksAtDifferentSampleRatesEachStayExact) {
     TempDir dir;
