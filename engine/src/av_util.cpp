@@ -193,10 +193,6 @@ void init_logging() {
     });
 }
 
-}  // namespace cinepipe::av
-
-namespace cinepipe::av {
-
 std::shared_ptr<VideoFrame> wrap_frame(const AVFrame& src, PixelFormat format) {
     FramePtr ref = make_frame();
     if (const int err = av_frame_ref(ref.get(), &src); err < 0)

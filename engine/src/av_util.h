@@ -17,6 +17,7 @@ extern "C" {
 #include <string>
 
 #include "cinepipe/color_tags.h"
+#include "cinepipe/frame.h"
 #include "cinepipe/pixel_format.h"
 #include "cinepipe/rational.h"
 
@@ -83,12 +84,6 @@ AVFieldOrder to_av(FieldOrder order);
 // Silence libav's own stderr chatter unless CINEPIPE_LOG_LEVEL asks for it: the engine
 // reports problems itself, as one line with context.
 void init_logging();
-
-}  // namespace cinepipe::av
-
-#include "cinepipe/frame.h"
-
-namespace cinepipe::av {
 
 // Wrap a decoded AVFrame (whose format is in the working set) as a VideoFrame without
 // copying: the VideoFrame keeps its own reference to the libav buffers.

@@ -3,22 +3,34 @@
 // as the independent oracle, the cinepipe binary itself).
 
 #include <sys/wait.h>
+#include <algorithm>
 #include <array>
+#include <atomic>
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <random>
+#include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace cinepipe::test {
 
+// A fresh scratch folder, removed with everything in it at the end of the test. Creation is
+// retried on a name clash, so tests running in parallel never share one.
 class TempDir {
   public:
     TempDir() {
+        static std::atomic<unsigned> counter{0};
         std::random_device rd;
-        path_ = std::filesystem::temp_directory_path() /
-                ("cinepipe-test-" + std::to_string(rd()) + "-" + std::to_string(rd()));
-        std::filesystem::create_directories(path_);
+        for (int attempt = 0; attempt < 100; ++attempt) {
+            path_ = std::filesystem::temp_directory_path() /
+                    ("cinepipe-test-" + std::to_string(rd()) + "-" +
+                     std::to_string(counter.fetch_add(1)));
+            if (std::filesystem::create_directory(path_)) return;
+        }
+        throw std::runtime_error("cannot create a temporary folder");
     }
     ~TempDir() {
         std::error_code ec;
@@ -27,13 +39,29 @@ class TempDir {
     TempDir(const TempDir&) = delete;
     TempDir& operator=(const TempDir&) = delete;
     [[nodiscard]] const std::filesystem::path& path() const { return path_; }
-    [[nodiscard]] std::string operator/(const std::string& name) const {
+    [[nodiscard]] std::string file(const std::string& name) const {
         return (path_ / name).string();
+    }
+    [[nodiscard]] std::string operator/(const std::string& name) const { return file(name); }
+    // Names in the folder, sorted.
+    [[nodiscard]] std::vector<std::string> entries() const {
+        std::vector<std::string> names;
+        for (const auto& e : std::filesystem::directory_iterator(path_))
+            names.push_back(e.path().filename().string());
+        std::sort(names.begin(), names.end());
+        return names;
     }
 
   private:
     std::filesystem::path path_;
 };
+
+// A parameterised test's name from a file name: letters and digits, the rest '_'.
+inline std::string param_name(std::string name) {
+    for (auto& c : name)
+        if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+    return name;
+}
 
 struct CommandResult {
     int exit_code = -1;

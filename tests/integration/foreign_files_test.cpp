@@ -89,12 +89,7 @@ INSTANTIATE_TEST_SUITE_P(
         Foreign{"hevc.mkv", "-c:v libx265 -preset ultrafast -x265-params log-level=error -c:a aac"},
         Foreign{"ffv1.mkv",
                 "-c:v ffv1 -level 3 -pix_fmt yuv422p10le -c:a pcm_s24le -timecode 02:00:00:00"}),
-    [](const auto& info) {
-        std::string n = info.param.name;
-        for (auto& c : n)
-            if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-        return n;
-    });
+    [](const auto& info) { return test::param_name(info.param.name); });
 
 }  // namespace
 }  // namespace cinepipe

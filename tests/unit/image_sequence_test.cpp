@@ -23,48 +23,14 @@
 #include "cinepipe/timecode.h"
 #include "image_sequence.h"
 #include "sequence_pattern.h"
+#include "test_support.h"
 
 namespace fs = std::filesystem;
 using namespace cinepipe;
 
 namespace {
 
-class TempDir {
-  public:
-    TempDir() {
-        static std::atomic<unsigned> counter{0};
-        std::random_device rd;
-        for (int attempt = 0; attempt < 100; ++attempt) {
-            const auto name = "cinepipe-imgseq-" + std::to_string(rd()) + "-" +
-                              std::to_string(counter.fetch_add(1));
-            path_ = fs::temp_directory_path() / name;
-            if (fs::create_directory(path_)) return;
-        }
-        throw std::runtime_error("cannot create a temporary folder");
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-
-    [[nodiscard]] std::string file(const std::string& name) const {
-        return (path_ / name).string();
-    }
-    [[nodiscard]] const fs::path& path() const { return path_; }
-
-    [[nodiscard]] std::vector<std::string> entries() const {
-        std::vector<std::string> names;
-        for (const auto& e : fs::directory_iterator(path_))
-            names.push_back(e.path().filename().string());
-        std::sort(names.begin(), names.end());
-        return names;
-    }
-
-  private:
-    fs::path path_;
-};
+using test::TempDir;
 
 void touch(const std::string& path) {
     std::ofstream(path) << "x";

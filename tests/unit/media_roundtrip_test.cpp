@@ -150,12 +150,7 @@ INSTANTIATE_TEST_SUITE_P(
              PixelFormat::Yuv422p10,
              {30000, 1001},
              "00:09:59;20"}),
-    [](const auto& info) {
-        std::string name = info.param.file;
-        for (auto& ch : name)
-            if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
-        return name;
-    });
+    [](const auto& info) { return test::param_name(info.param.file); });
 
 TEST(RoundTrip, DropFrameLabelsSkipAtTheMinute) {
     TempDir dir;
