@@ -53,7 +53,7 @@ int run(int argc, char** argv) {
             if (sub->parsed()) return run();
     } catch (const Cancelled&) {
         end_progress_line(global);
-        std::fprintf(stderr, "cinepipe: interrupted; partial outputs removed\n");
+        std::fprintf(stderr, "cinepipe: interrupted; no partial output left behind\n");
         return kInterrupted;
     } catch (const InputError& e) {
         end_progress_line(global);

@@ -238,6 +238,18 @@ TEST(Cli, ExistingOutputIsKeptUnlessOverwrite) {
     EXPECT_GT(std::filesystem::file_size(dir / "out.mov"), 7u);
 }
 
+TEST(Cli, InterruptReachesAReadThatIsStuckInLibav) {
+    TempDir dir;
+    // A named pipe nobody writes to: opening it blocks inside libav's I/O, like a stalled
+    // network share. Ctrl-C must still end the run (timeout guards against a hang).
+    ASSERT_EQ(run_command("mkfifo " + quote(dir / "stalled.mov")).exit_code, 0);
+    const std::string cmd =
+        "timeout 20 " + quote(kCinepipe) + " probe " + quote(dir / "stalled.mov");
+    const auto r = run_command("sh -c '" + cmd +
+                               " & pid=$!; sleep 1; kill -INT $pid; wait $pid; echo rc=$?' 2>&1");
+    EXPECT_NE(r.output.find("rc=130"), std::string::npos) << r.output;
+}
+
 TEST(Cli, InterruptStopsAndLeavesNoPartialOutput) {
     TempDir dir;
     // A source long enough that an HEVC encode of it is still running after a second and a
