@@ -10,7 +10,7 @@ packages=(
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev
   libopenimageio-dev openimageio-tools libopencolorio-dev
   # scheduling, CLI, JSON, formatting
-  libtbb-dev libcli11-dev nlohmann-json3-dev libfmt-dev
+  libtbb-dev libcli11-dev nlohmann-json3-dev libfmt-dev libyaml-cpp-dev
   # tests and benchmarks (ffmpeg/ffprobe are the tests' independent oracle)
   libgtest-dev libgmock-dev libbenchmark-dev ffmpeg time bc
 )

@@ -432,6 +432,7 @@ std::optional<MediaUnit> ImageSequenceReader::next() {
     if (next_file_ >= files_.size()) return std::nullopt;
     const SequenceFile& file = files_[next_file_];
     auto frame = read_frame(file);
+    ++stats_.decoded_pictures;
 
     const std::int64_t first_number = files_.front().frame_number;
     const std::int64_t pts = file.frame_number - first_number;

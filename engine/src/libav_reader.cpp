@@ -473,6 +473,7 @@ class LibavReader final : public MediaReader {
     }
 
     void take_video_frame(const AVFrame& f) {
+        ++stats_.decoded_pictures;
         const auto native = static_cast<AVPixelFormat>(f.format);
         if (f.width != info_.video->width || f.height != info_.video->height)
             throw InputError(

@@ -90,6 +90,7 @@ class SyntheticSource final : public MediaReader {
         unit.video = std::move(frame);
         if (o_.audio_channels > 0) unit.audio.push_back(audio_for(n));
         ++stats_.frames;
+        ++stats_.decoded_pictures;
         if (!unit.audio.empty()) stats_.audio_samples += unit.audio.front().frames();
         return unit;
     }

@@ -33,6 +33,9 @@ struct TimestampDiscontinuity {
 
 struct ReadStats {
     std::int64_t frames = 0;
+    // Pictures the decoder (or image reader) produced: equals `frames` for a clean source,
+    // and stays that whatever number of branches a graph feeds from it.
+    std::int64_t decoded_pictures = 0;
     std::int64_t corrupt_frames = 0;
     std::int64_t audio_samples = 0;  // per channel, first audio stream
     std::vector<TimestampDiscontinuity> discontinuities;

@@ -1,0 +1,153 @@
+// The graph's own node types: `source` (opened by the graph itself), `writer` (a movie or an
+// image sequence through MediaWriter) and `discard` (decode and filter, write nothing; not
+// `null`, which YAML reads as no value).
+
+#include <fmt/format.h>
+
+#include "cinepipe/error.h"
+#include "cinepipe/filter_registry.h"
+#include "cinepipe/media_writer.h"
+#include "cinepipe/transcode.h"
+
+namespace cinepipe {
+
+namespace {
+
+class WriterNode final : public Node {
+  public:
+    WriterNode(const ParamSet& params, NodeContext ctx) : params_(params), ctx_(std::move(ctx)) {}
+
+    std::vector<PixelFormat> accepted_formats(const StreamDesc& in) override {
+        WriterConfig cfg = writer_config_for(*ctx_.source, params_.get_string("path"));
+        // The picture is what arrives here (maybe scaled, cropped, relabelled); timecode, reel
+        // and audio layout are the source's.
+        cfg.width = in.width;
+        cfg.height = in.height;
+        cfg.frame_rate = in.frame_rate;
+        cfg.sample_aspect = in.sample_aspect;
+        cfg.tags = in.tags;
+        cfg.field_order = in.field_order;
+        cfg.source_format = in.format;
+        cfg.has_alpha = info(in.format).has_alpha;
+        if (const std::string& codec = params_.get_string("codec"); codec != "auto")
+            cfg.video_codec = codec;
+        if (const std::string& audio = params_.get_string("audio"); audio != "auto")
+            cfg.audio_codec = *audio_codec_from_string(audio);
+        cfg.threads = ctx_.threads;
+        cfg.overwrite = ctx_.overwrite || params_.get_bool("overwrite");
+        writer_ = MediaWriter::create(cfg);
+        return {writer_->input_format()};
+    }
+
+    StreamDesc configure(const StreamDesc& in) override {
+        if (!writer_ || in.format != writer_->input_format())
+            throw std::logic_error("writer configured without its negotiated format");
+        return in;
+    }
+
+    void consume(const MediaUnit& unit) override { writer_->write(unit); }
+    void finish() override { writer_->finish(); }
+    [[nodiscard]] std::vector<std::string> outputs() const override {
+        // A sequence lists every frame; name the pattern once instead.
+        const auto out = writer_->outputs();
+        if (out.size() > 1) return {params_.get_string("path")};
+        return out;
+    }
+    [[nodiscard]] std::vector<std::string> warnings() const override { return writer_->warnings(); }
+
+  private:
+    ParamSet params_;
+    NodeContext ctx_;
+    std::unique_ptr<MediaWriter> writer_;
+};
+
+class NullNode final : public Node {
+  public:
+    StreamDesc configure(const StreamDesc& in) override { return in; }
+};
+
+ParamSpec string_param(std::string name, std::string help, std::optional<std::string> def = {}) {
+    ParamSpec p;
+    p.name = std::move(name);
+    p.type = ParamType::String;
+    if (def) p.default_value = *def;
+    p.help = std::move(help);
+    return p;
+}
+
+ParamSpec choice_param(std::string name, std::vector<std::string> choices, std::string def,
+                       std::string help) {
+    ParamSpec p;
+    p.name = std::move(name);
+    p.type = ParamType::Choice;
+    p.choices = std::move(choices);
+    p.default_value = std::move(def);
+    p.help = std::move(help);
+    return p;
+}
+
+ParamSpec bool_param(std::string name, bool def, std::string help) {
+    ParamSpec p;
+    p.name = std::move(name);
+    p.type = ParamType::Bool;
+    p.default_value = def;
+    p.help = std::move(help);
+    return p;
+}
+
+}  // namespace
+
+void register_io_nodes(FilterRegistry& registry) {
+    FilterInfo source;
+    source.name = "source";
+    source.version = "1.0";
+    source.kind = NodeKind::Source;
+    source.family = "io";
+    source.help = "Reads a movie (libav) or an image sequence (OpenImageIO); decoded once for "
+                  "every branch.";
+    source.params = {
+        string_param("path", "Movie file, or image sequence as a pattern (shot.%06d.exr, "
+                             "shot.####.dpx) or one of its files"),
+        string_param("fps", "Frame rate of an image sequence without one in its headers "
+                            "(24, 25, 24000/1001, ...)",
+                     "24"),
+        bool_param("audio", true, "Decode the audio streams (false: video only)"),
+    };
+    registry.add(std::move(source));
+
+    std::vector<std::string> codecs{"auto"};
+    std::string codec_help = "Video codec; auto picks by extension (.mov/.mxf prores_hq, .mp4 "
+                             "h264, .mkv ffv1, .exr exr_half, .dpx dpx10, .tif tiff16)";
+    for (const auto& p : video_codec_presets()) codecs.push_back(p.name);
+    FilterInfo writer;
+    writer.name = "writer";
+    writer.version = "1.0";
+    writer.kind = NodeKind::Sink;
+    writer.family = "io";
+    writer.help = "Encodes a master or proxy (movie or image sequence), atomically: nothing "
+                  "appears at the path until it is complete.";
+    writer.params = {
+        string_param("path", "Output movie, or sequence pattern such as out.%06d.exr"),
+        choice_param("codec", codecs, "auto", codec_help),
+        choice_param("audio", {"auto", "pcm16", "pcm24", "aac", "none"}, "auto",
+                     "Audio codec; auto is pcm24 (aac for .mp4)"),
+        bool_param("overwrite", false, "Replace an existing output"),
+    };
+    writer.thread_safe = false;
+    writer.needs_in_order = true;
+    writer.create = [](const ParamSet& p, const NodeContext& ctx) {
+        return std::make_unique<WriterNode>(p, ctx);
+    };
+    registry.add(std::move(writer));
+
+    FilterInfo null;
+    null.name = "discard";
+    null.version = "1.0";
+    null.kind = NodeKind::Sink;
+    null.family = "io";
+    null.help = "Discards its input (for timing decode and filters).";
+    null.create = [](const ParamSet&, const NodeContext&) { return std::make_unique<NullNode>(); };
+    registry.add(std::move(null));
+}
+
+}  // namespace cinepipe

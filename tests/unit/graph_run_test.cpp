@@ -1,0 +1,275 @@
+// Running graphs: one decode feeds every branch without copies, conversions are negotiated
+// and shared, results do not depend on the thread count, and a failing or cancelled run
+// leaves nothing behind.
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+
+#include "cinepipe/builtin_filters.h"
+#include "cinepipe/error.h"
+#include "cinepipe/graph.h"
+#include "cinepipe/samples.h"
+#include "cinepipe/transcode.h"
+#include "test_support.h"
+
+namespace cinepipe {
+namespace {
+
+using test::TempDir;
+
+constexpr std::int64_t kFrames = 24;
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+// Test nodes, registered per test: a recorder of the frames an analyser sees, a transform
+// that takes only one format and counts its calls, a transform that fails on one frame.
+struct Seen {
+    std::mutex mutex;
+    std::vector<const VideoFrame*> frames;
+    std::atomic<int> calls{0};
+};
+
+class Recorder final : public Node {
+  public:
+    explicit Recorder(Seen& seen) : seen_(seen) {}
+    StreamDesc configure(const StreamDesc& in) override { return in; }
+    void consume(const MediaUnit& unit) override {
+        if (!unit.video) return;
+        std::lock_guard lock(seen_.mutex);
+        seen_.frames.push_back(unit.video.get());
+        ++seen_.calls;
+    }
+
+  private:
+    Seen& seen_;
+};
+
+class Wants final : public Node {
+  public:
+    Wants(PixelFormat format, Seen& seen, std::int64_t fail_at)
+        : format_(format), seen_(seen), fail_at_(fail_at) {}
+    std::vector<PixelFormat> accepted_formats(const StreamDesc&) override { return {format_}; }
+    StreamDesc configure(const StreamDesc& in) override { return in; }
+    FramePtr process(const FramePtr& in) override {
+        ++seen_.calls;
+        if (in->format != format_) throw std::logic_error("negotiation did not convert");
+        if (in->index == fail_at_) throw FilterError("simulated failure at frame " + std::to_string(in->index));
+        return in;
+    }
+
+  private:
+    PixelFormat format_;
+    Seen& seen_;
+    std::int64_t fail_at_;
+};
+
+class GraphRunTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        register_builtin_filters(registry_);
+        SyntheticOptions o;
+        o.width = 160;
+        o.height = 90;
+        o.frames = kFrames;
+        auto source = make_synthetic_source(o);
+        clip_ = dir_ / "clip.mkv";
+        WriterConfig cfg = writer_config_for(source->info(), clip_);
+        cfg.video_codec = "ffv1";
+        CancelToken cancel;
+        encode(*source, cfg, {}, cancel);
+        add_recorder("rec_a", a_);
+        add_recorder("rec_b", b_);
+        add_wants("want_rgb48", PixelFormat::Rgb48, rgb_);
+        add_wants("want_rgb48_too", PixelFormat::Rgb48, rgb2_);
+        add_wants("want_float", PixelFormat::Gbrpf32, flt_);
+    }
+
+    void add_recorder(const std::string& name, Seen& seen) {
+        FilterInfo f;
+        f.name = name;
+        f.kind = NodeKind::Analyser;
+        f.thread_safe = false;
+        f.needs_in_order = true;
+        f.create = [&seen](const ParamSet&, const NodeContext&) { return std::make_unique<Recorder>(seen); };
+        registry_.add(f);
+    }
+
+    void add_wants(const std::string& name, PixelFormat format, Seen& seen) {
+        FilterInfo f;
+        f.name = name;
+        ParamSpec fail_at;
+        fail_at.name = "fail_at";
+        fail_at.type = ParamType::Int;
+        fail_at.default_value = std::int64_t{-1};
+        f.params = {fail_at};
+        f.create = [&seen, format](const ParamSet& p, const NodeContext&) {
+            return std::make_unique<Wants>(format, seen, p.get_int("fail_at"));
+        };
+        registry_.add(f);
+    }
+
+    GraphRunResult run(const std::string& nodes, int threads = 2, const CancelToken* cancel = nullptr) {
+        GraphOptions options;
+        options.schedule.threads = threads;
+        CancelToken none;
+        Graph graph(parse_graph_spec("nodes:\n  - {id: src, type: source, params: {path: " + clip_ +
+                                         "}}\n" + nodes,
+                                     "test.yaml"),
+                    registry_, options, cancel ? *cancel : none);
+        return graph.run();
+    }
+
+    int conversions(const std::string& nodes) {
+        CancelToken cancel;
+        Graph graph(parse_graph_spec("nodes:\n  - {id: src, type: source, params: {path: " + clip_ +
+                                         "}}\n" + nodes,
+                                     "test.yaml"),
+                    registry_, {}, cancel);
+        return graph.conversions();
+    }
+
+    TempDir dir_;
+    std::string clip_;
+    FilterRegistry registry_;
+    Seen a_, b_, rgb_, rgb2_, flt_;
+};
+
+TEST_F(GraphRunTest, FanOutToTwoWritersDecodesOnce) {
+    const std::string master = dir_ / "master.mov";
+    const std::string proxy = dir_ / "proxy.mkv";
+    const auto r = run("  - {id: master, type: writer, inputs: [src], params: {path: " + master +
+                       ", codec: prores_proxy}}\n"
+                       "  - {id: proxy, type: writer, inputs: [src], params: {path: " + proxy +
+                       ", codec: ffv1}}\n");
+    EXPECT_EQ(r.source.frames, kFrames);
+    EXPECT_EQ(r.source.decoded_pictures, kFrames);  // not 2 * kFrames
+    ASSERT_EQ(r.outputs.size(), 2u);
+    for (const auto& path : {master, proxy}) {
+        auto reader = MediaReader::open(path);
+        std::int64_t n = 0;
+        while (auto u = reader->next())
+            if (u->video) ++n;
+        EXPECT_EQ(n, kFrames) << path;
+    }
+}
+
+TEST_F(GraphRunTest, BranchesShareTheDecodedFrameWithoutACopy) {
+    run("  - {id: a, type: rec_a, inputs: [src]}\n  - {id: b, type: rec_b, inputs: [src]}\n");
+    ASSERT_EQ(a_.frames.size(), static_cast<std::size_t>(kFrames));
+    EXPECT_EQ(a_.frames, b_.frames);  // the very same VideoFrame objects
+}
+
+TEST_F(GraphRunTest, ConversionsAreNegotiatedAndShared) {
+    // The source is yuv422p10: no branch asks for it, so each distinct need costs one
+    // conversion, made once however many branches share it.
+    EXPECT_EQ(conversions("  - {id: a, type: rec_a, inputs: [src]}\n"), 0);
+    EXPECT_EQ(conversions("  - {id: x, type: want_rgb48, inputs: [src]}\n"
+                          "  - {id: y, type: want_rgb48_too, inputs: [src]}\n"
+                          "  - {id: ax, type: rec_a, inputs: [x]}\n  - {id: ay, type: rec_b, inputs: [y]}\n"),
+              1);
+    EXPECT_EQ(conversions("  - {id: x, type: want_rgb48, inputs: [src]}\n"
+                          "  - {id: y, type: want_float, inputs: [src]}\n"
+                          "  - {id: ax, type: rec_a, inputs: [x]}\n  - {id: ay, type: rec_b, inputs: [y]}\n"),
+              2);
+    run("  - {id: x, type: want_rgb48, inputs: [src]}\n  - {id: y, type: want_float, inputs: [src]}\n"
+        "  - {id: ax, type: rec_a, inputs: [x]}\n  - {id: ay, type: rec_b, inputs: [y]}\n");
+    EXPECT_EQ(rgb_.calls.load(), kFrames);
+    EXPECT_EQ(flt_.calls.load(), kFrames);
+}
+
+TEST_F(GraphRunTest, SameResultWithOneAndManyThreads) {
+    // A branch with a conversion and a parallel transform, a second writing the source.
+    auto render = [&](int threads) {
+        const std::string tag = std::to_string(threads);
+        run("  - {id: x, type: want_float, inputs: [src]}\n"
+            "  - {id: h1, type: framemd5, inputs: [x], params: {path: " + dir_ / ("float" + tag + ".md5") + "}}\n"
+            "  - {id: h2, type: framemd5, inputs: [src], params: {path: " + dir_ / ("src" + tag + ".md5") + "}}\n"
+            "  - {id: w, type: writer, inputs: [x], params: {path: " + dir_ / ("out" + tag + ".mkv") + ", codec: ffv1}}\n",
+            threads);
+    };
+    render(1);
+    render(4);
+    EXPECT_EQ(read_file(dir_ / "float1.md5"), read_file(dir_ / "float4.md5"));
+    EXPECT_EQ(read_file(dir_ / "src1.md5"), read_file(dir_ / "src4.md5"));
+    EXPECT_EQ(read_file(dir_ / "out1.mkv"), read_file(dir_ / "out4.mkv"));
+    EXPECT_FALSE(read_file(dir_ / "float1.md5").empty());
+}
+
+TEST_F(GraphRunTest, FrameMd5MatchesFfmpeg) {
+    const std::string md5 = dir_ / "ours.md5";
+    run("  - {id: h, type: framemd5, inputs: [src], params: {path: " + md5 + "}}\n");
+    const auto ffmpeg = test::run_command("ffmpeg -v error -i " + test::quote(clip_) +
+                                          " -map 0:v -pix_fmt yuv422p10le -f framemd5 -");
+    ASSERT_EQ(ffmpeg.exit_code, 0) << ffmpeg.output;
+    auto hashes = [](const std::string& text) {
+        std::vector<std::string> out;
+        std::istringstream in(text);
+        for (std::string line; std::getline(in, line);)
+            if (!line.empty() && line[0] != '#') out.push_back(line.substr(line.rfind(',') + 2));
+        return out;
+    };
+    const auto ours = hashes(read_file(md5));
+    EXPECT_EQ(ours.size(), static_cast<std::size_t>(kFrames));
+    EXPECT_EQ(ours, hashes(ffmpeg.output));
+}
+
+TEST_F(GraphRunTest, AFailingFilterStopsTheRunAndLeavesNoOutput) {
+    const std::string out = dir_ / "out.mkv";
+    EXPECT_THROW(run("  - {id: x, type: want_rgb48, inputs: [src], params: {fail_at: 10}}\n"
+                     "  - {id: w, type: writer, inputs: [x], params: {path: " + out + ", codec: ffv1}}\n"
+                     "  - {id: h, type: framemd5, inputs: [src], params: {path: " + dir_ / "h.md5" + "}}\n"),
+                 FilterError);
+    EXPECT_EQ(dir_.entries(), std::vector<std::string>{"clip.mkv"});
+}
+
+TEST_F(GraphRunTest, CancellingLeavesNoOutput) {
+    CancelToken cancel;
+    FilterInfo f;
+    f.name = "cancel_at_5";
+    f.kind = NodeKind::Analyser;
+    f.thread_safe = false;
+    struct CancelAt final : Node {
+        explicit CancelAt(CancelToken& c) : cancel(c) {}
+        StreamDesc configure(const StreamDesc& in) override { return in; }
+        void consume(const MediaUnit& u) override {
+            if (u.video && u.video->index == 5) cancel.cancel();
+        }
+        CancelToken& cancel;
+    };
+    f.create = [&cancel](const ParamSet&, const NodeContext&) { return std::make_unique<CancelAt>(cancel); };
+    registry_.add(f);
+    EXPECT_THROW(run("  - {id: c, type: cancel_at_5, inputs: [src]}\n"
+                     "  - {id: w, type: writer, inputs: [src], params: {path: " + dir_ / "out.mov" + "}}\n",
+                     2, &cancel),
+                 Cancelled);
+    EXPECT_EQ(dir_.entries(), std::vector<std::string>{"clip.mkv"});
+}
+
+TEST_F(GraphRunTest, StatsAnalyserReadsTheNativeLumaPlane) {
+    const std::string json = dir_ / "stats.json";
+    run("  - {id: s, type: stats, inputs: [src], params: {path: " + json + "}}\n");
+    const std::string text = read_file(json);
+    EXPECT_NE(text.find("\"format\": \"yuv422p10\""), std::string::npos);
+    // The synthetic picture spans legal video levels in 10-bit code values.
+    const auto ffmpeg = test::run_command(
+        "ffprobe -v error -f lavfi -i " +
+        test::quote("movie=" + clip_ + ",signalstats") +
+        " -show_entries frame_tags=lavfi.signalstats.YAVG -of csv=p=0 -read_intervals %+#1");
+    ASSERT_EQ(ffmpeg.exit_code, 0) << ffmpeg.output;
+    const double ffmpeg_yavg = std::stod(ffmpeg.output);
+    const auto pos = text.find("\"yavg\": ");
+    ASSERT_NE(pos, std::string::npos);
+    EXPECT_NEAR(std::stod(text.substr(pos + 8)), ffmpeg_yavg, 0.01);
+}
+
+}  // namespace
+}  // namespace cinepipe
