@@ -1,0 +1,11 @@
+#include "cinepipe/builtin_filters.h"
+
+namespace cinepipe {
+
+void register_builtin_filters(FilterRegistry& registry) {
+    register_io_nodes(registry);
+    register_transform_filters(registry);
+    register_qc_filters(registry);
+}
+
+}  // namespace cinepipe
