@@ -1,5 +1,8 @@
 #include "cli_common.h"
 
+#include "cinepipe/builtin_filters.h"
+#include "cinepipe/plugin_host.h"
+
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -55,6 +58,13 @@ ProgressCallback progress_printer(const GlobalOptions& options, std::string labe
 
 void end_progress_line(const GlobalOptions& options) {
     if (!options.quiet && ::isatty(STDERR_FILENO)) std::fprintf(stderr, "\r\033[K");
+}
+
+FilterRegistry make_registry(const std::vector<std::string>& plugin_paths) {
+    FilterRegistry registry;
+    register_builtin_filters(registry);
+    load_plugins(registry, plugin_search_path(plugin_paths));
+    return registry;
 }
 
 }  // namespace cinepipe::cli

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "cinepipe/cancel.h"
+#include "cinepipe/filter_registry.h"
 #include "cinepipe/pipeline.h"
 
 namespace cinepipe::cli {
@@ -16,6 +17,7 @@ enum ExitCode : int {
     kInputError = 2,
     kOutputError = 3,
     kInternalError = 4,
+    kFilterError = 5,
     kInterrupted = 130,
 };
 
@@ -38,5 +40,10 @@ using Runner = std::function<int()>;
 Runner add_probe(CLI::App& app, GlobalOptions& global);
 Runner add_transcode(CLI::App& app, GlobalOptions& global);
 Runner add_samples(CLI::App& app, GlobalOptions& global);
+Runner add_render(CLI::App& app, GlobalOptions& global);
+Runner add_filters(CLI::App& app, GlobalOptions& global);
+
+// Built-in filters plus the plugins in `plugin_paths` and CINEPIPE_PLUGIN_PATH.
+FilterRegistry make_registry(const std::vector<std::string>& plugin_paths);
 
 }  // namespace cinepipe::cli

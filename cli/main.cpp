@@ -1,5 +1,5 @@
 // cinepipe: one binary, one file per subcommand. Errors become one line on stderr and an exit
-// code: 2 bad input or usage, 3 output failure, 130 interrupted.
+// code: 2 bad input or usage, 3 output failure, 5 a filter or plugin failed, 130 interrupted.
 
 #include <fmt/format.h>
 
@@ -8,6 +8,7 @@
 #include <map>
 
 #include "cinepipe/error.h"
+#include "cinepipe/node.h"
 #include "cinepipe/version.h"
 #include "cli_common.h"
 
@@ -38,6 +39,8 @@ int run(int argc, char** argv) {
     add("probe", "Describe a media file or image sequence", add_probe);
     add("transcode", "Decode once and encode to a master codec", add_transcode);
     add("samples", "Write synthetic sample dailies", add_samples);
+    add("render", "Run a filter graph: decode once, feed every branch", add_render);
+    add("filters", "List built-in and plugin filters with their parameters", add_filters);
 
     try {
         app.parse(argc, argv);
@@ -63,6 +66,10 @@ int run(int argc, char** argv) {
         end_progress_line(global);
         std::fprintf(stderr, "cinepipe: error: %s\n", e.what());
         return kOutputError;
+    } catch (const FilterError& e) {
+        end_progress_line(global);
+        std::fprintf(stderr, "cinepipe: error: %s; no partial output left behind\n", e.what());
+        return kFilterError;
     } catch (const std::exception& e) {
         end_progress_line(global);
         std::fprintf(stderr, "cinepipe: internal error: %s\n", e.what());
