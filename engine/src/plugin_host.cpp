@@ -13,6 +13,7 @@
 #include <optional>
 #include <set>
 #include <stdexcept>
+#include <type_traits>
 #include <utility>
 
 #include "cinepipe/error.h"
@@ -25,6 +26,62 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::size_t kErrSize = 1024;  // the message buffer handed to every callback
+
+// The structs a plugin hands the host, exactly as plugin API 1 defines them. A plugin reports
+// the size it was built with (struct_size, param_spec_size); the host accepts any size at
+// least the API-1 one, never sizeof of its own (possibly grown) header structs, so plugins
+// built against API 1 keep loading after fields are appended. Never edit these: when a
+// header struct grows, its static_assert below becomes `>`.
+namespace api1 {
+using Callback = void (*)();
+struct PluginDesc {
+    std::uint32_t api_version;
+    std::uint32_t struct_size;
+    const char* name;
+    const char* version;
+    const void* filters;
+    std::uint32_t filter_count;
+};
+struct FilterDesc {
+    std::uint32_t struct_size;
+    const char* name;
+    const char* version;
+    const char* help;
+    std::uint32_t flags;
+    const void* params;
+    std::uint32_t param_count;
+    std::uint32_t param_spec_size;
+    const std::int32_t* formats;
+    std::uint32_t format_count;
+    Callback create;
+    Callback process;
+    Callback destroy;
+};
+struct ParamSpec {
+    const char* name;
+    std::int32_t type;
+    const char* help;
+    std::int32_t required;
+    double default_number;
+    const char* default_string;
+    double min;
+    double max;
+    const char* const* choices;
+};
+}  // namespace api1
+
+constexpr std::size_t kApi1PluginDescSize = sizeof(api1::PluginDesc);
+constexpr std::size_t kApi1FilterDescSize = sizeof(api1::FilterDesc);
+constexpr std::size_t kApi1ParamSpecSize = sizeof(api1::ParamSpec);
+static_assert(sizeof(cp_plugin_desc) == kApi1PluginDescSize &&
+                  alignof(cp_plugin_desc) == alignof(api1::PluginDesc),
+              "cp_plugin_desc differs from API 1");
+static_assert(sizeof(cp_filter_desc) == kApi1FilterDescSize &&
+                  alignof(cp_filter_desc) == alignof(api1::FilterDesc),
+              "cp_filter_desc differs from API 1");
+static_assert(sizeof(cp_param_spec) == kApi1ParamSpecSize &&
+                  alignof(cp_param_spec) == alignof(api1::ParamSpec),
+              "cp_param_spec differs from API 1");
 
 // A dlopen'ed library, closed when the last filter info or node made from it is gone.
 class Library {
@@ -56,6 +113,13 @@ class Library {
     std::string path_;
     void* handle_ = nullptr;
 };
+
+// Entry `i` of a filter's schema. The array is walked with the plugin's own param_spec_size as
+// the stride (checked at load time), so entries built with appended fields still read right.
+const cp_param_spec& param_spec(const cp_filter_desc& d, std::uint32_t i) {
+    const auto* base = reinterpret_cast<const unsigned char*>(d.params);
+    return *reinterpret_cast<const cp_param_spec*>(base + std::size_t{i} * d.param_spec_size);
+}
 
 // One filter of a loaded plugin: what every node made from it shares.
 struct PluginFilter {
@@ -101,11 +165,17 @@ std::int32_t to_cp(PixelFormat format) {
     }
 }
 
-cp_image view(const VideoFrame& frame) {
-    cp_image image{};
+// A view of `frame`: read-only (cp_const_image) of a const frame, writable (cp_image) of one
+// the node owns.
+template <typename Image, typename Frame>
+Image view(Frame& frame) {
+    Image image{};
     for (int p = 0; p < info(frame.format).planes; ++p) {
         const auto i = static_cast<std::size_t>(p);
-        image.data[i] = frame.data[i];
+        if constexpr (std::is_const_v<Frame>)
+            image.data[i] = frame.plane(p);
+        else
+            image.data[i] = frame.mutable_plane(p);
         image.stride[i] = frame.stride[i];
     }
     image.width = frame.width;
@@ -130,7 +200,7 @@ std::string join(const std::vector<PixelFormat>& formats) {
     return out;
 }
 
-// The graph node of a plugin filter: converts frames to cp_image views and back.
+// The graph node of a plugin filter: hands frames to the plugin as image views.
 class PluginNode final : public Node {
   public:
     PluginNode(std::shared_ptr<const PluginFilter> filter, ParamSet params, std::size_t pool_size)
@@ -154,7 +224,7 @@ class PluginNode final : public Node {
         const cp_filter_desc& d = *filter_->desc;
         std::vector<cp_param_value> values(d.param_count);
         for (std::uint32_t i = 0; i < d.param_count; ++i) {
-            const cp_param_spec& spec = d.params[i];
+            const cp_param_spec& spec = param_spec(d, i);
             const std::string name = spec.name;
             cp_param_value& v = values[i];
             v.name = spec.name;
@@ -198,14 +268,15 @@ class PluginNode final : public Node {
     FramePtr process(const FramePtr& in) override {
         if (!created_) throw std::logic_error(filter_->label() + ": process() before configure()");
         if (in->format != in_.format || in->width != in_.width || in->height != in_.height)
-            throw std::logic_error(fmt::format("{}: configured for {} {}x{}, got {} {}x{}",
-                                               filter_->label(), to_string(in_.format), in_.width,
-                                               in_.height, to_string(in->format), in->width,
-                                               in->height));
+            throw FilterError(
+                fmt::format("{} failed on frame {}: it was configured for {} {}x{}, "
+                            "got a {} {}x{} frame",
+                            filter_->label(), in->index, to_string(in_.format), in_.width,
+                            in_.height, to_string(in->format), in->width, in->height));
         auto out = pool_->acquire();
         copy_frame_props(*in, *out);
-        const cp_image src = view(*in);
-        cp_image dst = view(*out);
+        const auto src = view<cp_const_image>(std::as_const(*in));
+        auto dst = view<cp_image>(*out);
         const std::string timecode = in->timecode ? in->timecode->to_string() : std::string();
         const cp_frame_info frame{
             in->index, static_cast<double>(in->pts) * in->time_base.to_double(), timecode.c_str()};
@@ -255,6 +326,19 @@ bool valid_name(const char* name) {
 
 std::string str(const char* s) {
     return s ? s : "";
+}
+
+// Checks the size a plugin reports for one of its structs (`field`): at least the API-1 size,
+// and a multiple of `align` when it is an array stride.
+void check_size(const std::string& where, const char* what, const char* field, std::uint32_t size,
+                std::size_t api1_size, std::size_t align) {
+    if (size < api1_size)
+        throw InputError(
+            fmt::format("{}: its {} is {} bytes ({}), smaller than the {} of plugin API {}", where,
+                        what, size, field, api1_size, CINEPIPE_PLUGIN_API_VERSION));
+    if (size % align != 0)
+        throw InputError(fmt::format("{}: its {} is {} bytes ({}), not a multiple of {}", where,
+                                     what, size, field, align));
 }
 
 // Checks one schema entry and converts it; `where` is "<file>: filter 'x'".
@@ -366,8 +450,13 @@ FilterInfo convert_filter(const std::shared_ptr<const Library>& library, const c
     if (d.param_count > 0 && !d.params)
         throw InputError(
             fmt::format("{} declares {} parameters but no schema", where, d.param_count));
+    // The schema is walked with the plugin's own param_spec_size as the stride, so a plugin
+    // built with fields appended to cp_param_spec still reads right.
+    if (d.param_count > 0)
+        check_size(where, "parameter descriptor", "param_spec_size", d.param_spec_size,
+                   kApi1ParamSpecSize, alignof(api1::ParamSpec));
     for (std::uint32_t i = 0; i < d.param_count; ++i) {
-        ParamSpec spec = convert_param(d.params[i], i, where);
+        ParamSpec spec = convert_param(param_spec(d, i), i, where);
         const bool twice = std::any_of(info.params.begin(), info.params.end(),
                                        [&](const ParamSpec& s) { return s.name == spec.name; });
         if (twice)
@@ -406,22 +495,16 @@ void load_plugin(FilterRegistry& registry, const std::string& file) {
     if (plugin->api_version != CINEPIPE_PLUGIN_API_VERSION)
         throw InputError(fmt::format("{} was built for plugin API {}; this cinepipe supports {}",
                                      file, plugin->api_version, CINEPIPE_PLUGIN_API_VERSION));
-    if (plugin->struct_size < sizeof(cp_plugin_desc))
-        throw InputError(fmt::format(
-            "{}: its plugin descriptor is {} bytes (struct_size), "
-            "smaller than the {} of plugin API {}",
-            file, plugin->struct_size, sizeof(cp_plugin_desc), CINEPIPE_PLUGIN_API_VERSION));
+    check_size(file, "plugin descriptor", "struct_size", plugin->struct_size, kApi1PluginDescSize,
+               1);  // not an array stride: any size from the API-1 one up
     if (plugin->filter_count == 0 || !plugin->filters)
         throw InputError(fmt::format("{}: the plugin declares no filters", file));
 
     // The filter array is walked with the plugin's own struct_size as the stride, so a plugin
     // built with fields appended to cp_filter_desc still reads right.
     const std::uint32_t stride = plugin->filters[0].struct_size;
-    if (stride < sizeof(cp_filter_desc) || stride % alignof(cp_filter_desc) != 0)
-        throw InputError(
-            fmt::format("{}: its filter descriptor is {} bytes (struct_size), "
-                        "smaller than the {} of plugin API {}",
-                        file, stride, sizeof(cp_filter_desc), CINEPIPE_PLUGIN_API_VERSION));
+    check_size(file, "filter descriptor", "struct_size", stride, kApi1FilterDescSize,
+               alignof(api1::FilterDesc));
     const auto* base = reinterpret_cast<const unsigned char*>(plugin->filters);
 
     const std::string plugin_name =

@@ -75,7 +75,7 @@ std::uint16_t add16(std::uint16_t v, double delta) {
     return static_cast<std::uint16_t>(std::clamp(std::lround(v + delta), 0L, 65535L));
 }
 
-void grain_packed(const Grain& g, const cp_image& in, cp_image& out, std::int64_t frame,
+void grain_packed(const Grain& g, const cp_const_image& in, cp_image& out, std::int64_t frame,
                   int channels) {
     const double amplitude = g.amount * 65535.0;
     for (std::int32_t y = 0; y < in.height; ++y) {
@@ -91,7 +91,7 @@ void grain_packed(const Grain& g, const cp_image& in, cp_image& out, std::int64_
     }
 }
 
-void grain_planar(const Grain& g, const cp_image& in, cp_image& out, std::int64_t frame,
+void grain_planar(const Grain& g, const cp_const_image& in, cp_image& out, std::int64_t frame,
                   int planes) {
     constexpr unsigned kChannelOfPlane[3] = {1, 2, 0};  // planes are G, B, R
     for (std::int32_t y = 0; y < in.height; ++y) {
@@ -141,8 +141,8 @@ int grain_create(const cp_param_value* values, std::uint32_t value_count, std::i
     return CP_ERROR;
 }
 
-int grain_process(void* instance, const cp_image* in, cp_image* out, const cp_frame_info* frame,
-                  char* err, std::size_t err_size) {
+int grain_process(void* instance, const cp_const_image* in, cp_image* out,
+                  const cp_frame_info* frame, char* err, std::size_t err_size) {
     try {
         const auto& g = *static_cast<const Grain*>(instance);
         if (in->width != g.width || in->height != g.height || in->format != g.format) {
@@ -222,6 +222,7 @@ const cp_filter_desc kFilters[] = {{
     .flags = CP_FILTER_THREAD_SAFE,
     .params = kParams,
     .param_count = std::size(kParams),
+    .param_spec_size = sizeof(cp_param_spec),
     .formats = kFormats,
     .format_count = std::size(kFormats),
     .create = grain_create,

@@ -80,7 +80,7 @@ static uint16_t scale16(uint16_t value, float gain) {
     return (uint16_t)((float)value * gain + 0.5f);
 }
 
-static int vignette_process(void* instance, const cp_image* in, cp_image* out,
+static int vignette_process(void* instance, const cp_const_image* in, cp_image* out,
                             const cp_frame_info* frame, char* err, size_t err_size) {
     const vignette* v = (const vignette*)instance;
     int32_t x, y;
@@ -165,6 +165,7 @@ static const cp_filter_desc vignette_filters[] = {{
     .flags = CP_FILTER_THREAD_SAFE,
     .params = vignette_params,
     .param_count = sizeof vignette_params / sizeof vignette_params[0],
+    .param_spec_size = sizeof(cp_param_spec),
     .formats = vignette_formats,
     .format_count = sizeof vignette_formats / sizeof vignette_formats[0],
     .create = vignette_create,

@@ -17,7 +17,7 @@ static int bad_create_create(const cp_param_value* values, uint32_t value_count,
     return CP_ERROR;
 }
 
-static int bad_create_process(void* instance, const cp_image* in, cp_image* out,
+static int bad_create_process(void* instance, const cp_const_image* in, cp_image* out,
                               const cp_frame_info* frame, char* err, size_t err_size) {
     (void)instance, (void)in, (void)out, (void)frame;
     snprintf(err, err_size, "never reached");
@@ -38,6 +38,7 @@ static const cp_filter_desc filters[] = {{.struct_size = sizeof(cp_filter_desc),
                                           .flags = CP_FILTER_THREAD_SAFE,
                                           .params = params,
                                           .param_count = 1,
+                                          .param_spec_size = sizeof(cp_param_spec),
                                           .formats = formats,
                                           .format_count = 1,
                                           .create = bad_create_create,

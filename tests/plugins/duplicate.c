@@ -11,8 +11,8 @@ static int create(const cp_param_value* values, uint32_t value_count, int32_t wi
     return CP_OK;
 }
 
-static int process(void* instance, const cp_image* in, cp_image* out, const cp_frame_info* frame,
-                   char* err, size_t err_size) {
+static int process(void* instance, const cp_const_image* in, cp_image* out,
+                   const cp_frame_info* frame, char* err, size_t err_size) {
     (void)instance, (void)in, (void)out, (void)frame, (void)err, (void)err_size;
     return CP_OK;
 }
@@ -25,6 +25,7 @@ static const cp_filter_desc filters[] = {{.struct_size = sizeof(cp_filter_desc),
                                           .flags = CP_FILTER_THREAD_SAFE,
                                           .params = NULL,
                                           .param_count = 0,
+                                          .param_spec_size = sizeof(cp_param_spec),
                                           .formats = formats,
                                           .format_count = 1,
                                           .create = create,

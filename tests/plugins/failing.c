@@ -21,7 +21,7 @@ static int failing_create(const cp_param_value* values, uint32_t value_count, in
     return CP_OK;
 }
 
-static int failing_process(void* instance, const cp_image* in, cp_image* out,
+static int failing_process(void* instance, const cp_const_image* in, cp_image* out,
                            const cp_frame_info* frame, char* err, size_t err_size) {
     int32_t y;
     if (frame->index == *(const int64_t*)instance) {
@@ -48,6 +48,7 @@ static const cp_filter_desc filters[] = {{.struct_size = sizeof(cp_filter_desc),
                                           .help = "Copies frames; fails on frame fail_at.",
                                           .params = params,
                                           .param_count = 1,
+                                          .param_spec_size = sizeof(cp_param_spec),
                                           .formats = formats,
                                           .format_count = 1,
                                           .create = failing_create,

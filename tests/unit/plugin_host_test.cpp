@@ -491,6 +491,65 @@ TEST(PluginHost, AProcessFailureIsAFilterErrorNamingThePluginAndFrame) {
     EXPECT_NO_THROW((void)early->process(frames[3]));
 }
 
+TEST(PluginHost, AFrameUnlikeTheConfiguredOneIsAFilterErrorNamingThePlugin) {
+    const FilterRegistry registry = examples();
+    auto node = make_node(registry, "vignette", {}, stream(PixelFormat::Rgba64));
+    FramePool small(PixelFormat::Rgba64, kWidth / 2, kHeight / 2, 1);
+    try {
+        (void)node->process(make_frame(small, 4, [](int, int, int) { return 0; }));
+        FAIL() << "a frame of another size should be refused";
+    } catch (const FilterError& e) {
+        EXPECT_EQ(std::string(e.what()),
+                  "plugin filter 'vignette' (" + kExampleDir +
+                      "/vignette.so) failed on frame 4: it was configured for rgba64 64x36, got "
+                      "a rgba64 32x18 frame");
+    }
+    FramePool other(PixelFormat::Rgb48, kWidth, kHeight, 1);
+    EXPECT_THROW((void)node->process(make_frame(other, 0, [](int, int, int) { return 0; })),
+                 FilterError);
+}
+
+TEST(PluginHost, LoadsAPluginWhoseStructsGainedTrailingFields) {
+    // struct_size and param_spec_size larger than API 1's: both arrays are walked with the
+    // plugin's own strides, and fields the host does not know are ignored.
+    FilterRegistry registry;
+    load_plugins(registry, {test_plugin_dir("future_sizes")});
+    ASSERT_EQ(registry.list().size(), 2u);
+    for (const char* name : {"future_one", "future_two"}) {
+        const FilterInfo* info = registry.find(name);
+        ASSERT_NE(info, nullptr) << name;
+        EXPECT_EQ(info->origin, test_plugin_file("future_sizes") + " (future-sizes 1.0)");
+        ASSERT_EQ(info->params.size(), 2u) << name;
+        expect_float_param(*info, 0, "gain", 0.25, 0.0, 1.0);
+        const ParamSpec& level = info->params[1];
+        EXPECT_EQ(level.name, "level");
+        EXPECT_EQ(level.type, ParamType::Int);
+        EXPECT_EQ(level.default_value, ParamValue{std::int64_t{7}});
+        EXPECT_EQ(level.min, 1.0);
+        EXPECT_EQ(level.max, 10.0);
+    }
+    EXPECT_EQ(registry.find("future_one")->version, "1.1");
+    EXPECT_EQ(registry.find("future_two")->version, "1.2");
+
+    auto node = make_node(registry, "future_two", {}, stream(PixelFormat::Rgba64));
+    FramePool pool(PixelFormat::Rgba64, kWidth, kHeight, 1);
+    const auto src = make_frame(pool, 0, [](int x, int y, int c) { return x * y + c; });
+    EXPECT_TRUE(same_pixels(*node->process(src), *src));
+}
+
+TEST(PluginHost, RefusesAParameterSchemaWithoutAStride) {
+    FilterRegistry registry;
+    const std::string message = load_error(registry, {test_plugin_dir("bad_param_size")});
+    const std::string head = test_plugin_file("bad_param_size") +
+                             ": filter 'bad_param_size': its parameter descriptor is 0 bytes "
+                             "(param_spec_size), smaller than the ";
+    EXPECT_EQ(message.rfind(head, 0), 0u) << message;
+    const std::string tail = " of plugin API 1";
+    ASSERT_GE(message.size(), head.size() + tail.size()) << message;
+    EXPECT_EQ(message.substr(message.size() - tail.size()), tail) << message;
+    EXPECT_TRUE(registry.list().empty());
+}
+
 TEST(PluginHost, ANodeKeepsItsLibraryLoadedAfterTheRegistryIsGone) {
     std::unique_ptr<Node> node;
     {

@@ -1,8 +1,9 @@
 #pragma once
 // Loading filter plugins (shared libraries speaking the C ABI of cinepipe/plugin_api.h) into
 // a FilterRegistry. A plugin filter becomes an ordinary Transform node type: its schema is
-// validated like a built-in's, and its node adapter converts frames to cp_image views.
-// The library stays loaded as long as a registry entry or a node made from it lives.
+// validated like a built-in's, and its node adapter converts frames to cp_const_image (input) and
+// cp_image (output) views. The library stays loaded as long as a registry entry or a node made from
+// it lives.
 
 #include <string>
 #include <vector>
