@@ -50,10 +50,10 @@ void print_text(const FilterRegistry& registry) {
         // Only transforms can run frame-parallel; sources, analysers and sinks are ordered.
         if (f->kind == NodeKind::Transform)
             kind += f->thread_safe && !f->needs_in_order ? ", parallel" : ", in order";
-        std::printf("%s\n", fmt::format("{} {} ({}){}\n    {}", f->name, f->version, kind,
-                                        f->origin == "built-in" ? "" : "  from " + f->origin,
-                                        f->help)
-                                .c_str());
+        std::printf("%s\n",
+                    fmt::format("{} {} ({}){}\n    {}", f->name, f->version, kind,
+                                f->origin == "built-in" ? "" : "  from " + f->origin, f->help)
+                        .c_str());
         for (const auto& p : f->params) {
             const std::string def =
                 p.default_value ? "default " + format_value(*p.default_value) : "required";
@@ -79,7 +79,10 @@ Runner add_filters(CLI::App& app, GlobalOptions& global) {
     return [args] {
         const FilterRegistry registry = make_registry(args->plugin_paths);
         if (args->json)
-            std::printf("%s\n", filters_json(registry).dump(2).c_str());
+            // A plugin's strings need not be UTF-8; replace what is not rather than fail.
+            std::printf("%s\n", filters_json(registry)
+                                    .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+                                    .c_str());
         else
             print_text(registry);
         return kOk;

@@ -43,10 +43,10 @@ Runner add_render(CLI::App& app, GlobalOptions& global) {
             for (const auto& line : graph.plan()) std::printf("%s\n", line.c_str());
             for (const auto& w : graph.warnings())
                 std::fprintf(stderr, "cinepipe: warning: %s\n", w.c_str());
-            std::printf("%s\n", fmt::format("{}: valid ({} conversion{})", args->graph,
-                                            graph.conversions(),
-                                            graph.conversions() == 1 ? "" : "s")
-                                    .c_str());
+            std::printf("%s\n",
+                        fmt::format("{}: valid ({} conversion{})", args->graph, graph.conversions(),
+                                    graph.conversions() == 1 ? "" : "s")
+                            .c_str());
             return kOk;  // the graph is destroyed unrun: sinks remove what they prepared
         }
         const GraphRunResult r = graph.run();

@@ -27,10 +27,14 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 const char* to_string(NodeKind kind) {
     switch (kind) {
-        case NodeKind::Source: return "source";
-        case NodeKind::Transform: return "transform";
-        case NodeKind::Analyser: return "analyser";
-        case NodeKind::Sink: return "sink";
+        case NodeKind::Source:
+            return "source";
+        case NodeKind::Transform:
+            return "transform";
+        case NodeKind::Analyser:
+            return "analyser";
+        case NodeKind::Sink:
+            return "sink";
     }
     return "unknown";
 }

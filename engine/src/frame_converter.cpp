@@ -240,11 +240,13 @@ FramePtr FrameConverter::convert(const FramePtr& in) const {
             return view;
         }
     }
-    // Resampling chroma vertically across a whole interlaced frame mixes its two fields (the
-    // colour of one moment bleeds into the other on motion), so such frames are converted
-    // field by field: each field is viewed as a half-height picture with doubled strides.
+    // Resampling vertically across a whole interlaced frame (a chroma subsampling change or a
+    // resize) mixes its two fields: the picture of one moment bleeds into the other on motion.
+    // Such frames are converted field by field, each viewed as a half-height picture with
+    // doubled strides (as vf_scale's interl=1).
     const bool by_field =
-        is_interlaced(in->field_order) && chroma_shift_y(in->format) != chroma_shift_y(o.format) &&
+        is_interlaced(in->field_order) &&
+        (chroma_shift_y(in->format) != chroma_shift_y(o.format) || in->height != o.height) &&
         splits_into_fields(in->height, in->format) && splits_into_fields(o.height, o.format);
     auto& cached = impl_->contexts.local();
     if (cached.src_format != in->format || cached.src_w != in->width ||

@@ -27,7 +27,8 @@ std::string frame_md5(const VideoFrame& frame) {
     av_md5_init(md5.get());
     for (int p = 0; p < info(frame.format).planes; ++p) {
         const std::uint8_t* row = frame.plane(p);
-        for (int y = 0; y < frame.plane_height(p); ++y, row += frame.stride[static_cast<std::size_t>(p)])
+        for (int y = 0; y < frame.plane_height(p);
+             ++y, row += frame.stride[static_cast<std::size_t>(p)])
             av_md5_update(md5.get(), row, frame.row_bytes(p));
     }
     std::array<std::uint8_t, 16> digest{};

@@ -32,6 +32,7 @@ struct Step {
     std::unique_ptr<FrameConverter> converter;
     bool parallel = false;
     std::string label;
+    std::vector<int> release;  // slots no later step reads
 };
 
 bool fits(PixelFormat f, int width, int height) {
@@ -137,7 +138,8 @@ struct Graph::Impl {
                 // Point at the offending parameter's own line when there is one.
                 int line = -1;
                 for (const auto& [name, l] : n.param_lines)
-                    if (std::string(e.what()).find("'" + name + "'") != std::string::npos) line = l;
+                    if (std::string(e.what()).find(fmt::format("'{}'", name)) != std::string::npos)
+                        line = l;
                 std::string what = e.what();
                 if (line == 0) what = "--set: " + what;
                 fail(i, what, line);
@@ -147,7 +149,8 @@ struct Graph::Impl {
 
     void connect() {
         std::map<std::string, int> by_id;
-        for (std::size_t i = 0; i < nodes.size(); ++i) by_id[nodes[i].spec->id] = static_cast<int>(i);
+        for (std::size_t i = 0; i < nodes.size(); ++i)
+            by_id[nodes[i].spec->id] = static_cast<int>(i);
         std::vector<int> sources;
         for (std::size_t i = 0; i < nodes.size(); ++i)
             if (nodes[i].info->kind == NodeKind::Source) sources.push_back(static_cast<int>(i));
@@ -163,20 +166,20 @@ struct Graph::Impl {
                 if (!inputs.empty()) fail(me, "a source takes no inputs");
                 continue;
             }
-            if (inputs.empty())
-                fail(me, "input not connected; give 'inputs: [<node id>]'");
+            if (inputs.empty()) fail(me, "input not connected; give 'inputs: [<node id>]'");
             if (inputs.size() > 1)
-                fail(me, fmt::format("takes one input, {} given ({})", inputs.size(), join(inputs)));
+                fail(me,
+                     fmt::format("takes one input, {} given ({})", inputs.size(), join(inputs)));
             const auto it = by_id.find(inputs.front());
             if (it == by_id.end())
                 fail(me, fmt::format("input '{}' is not a node of this graph", inputs.front()));
             if (it->second == me) fail(me, "takes its own output as input (a cycle)");
             const NodeRuntime& from = nodes[static_cast<std::size_t>(it->second)];
             if (from.info->kind == NodeKind::Sink || from.info->kind == NodeKind::Analyser)
-                fail(me, fmt::format("input '{}' is {} ({}), which has no video output",
-                                     inputs.front(),
-                                     from.info->kind == NodeKind::Sink ? "a sink" : "an analyser",
-                                     from.info->name));
+                fail(me,
+                     fmt::format("input '{}' is {} ({}), which has no video output", inputs.front(),
+                                 from.info->kind == NodeKind::Sink ? "a sink" : "an analyser",
+                                 from.info->name));
             n.input = it->second;
             nodes[static_cast<std::size_t>(it->second)].consumers.push_back(me);
         }
@@ -218,9 +221,9 @@ struct Graph::Impl {
                 std::any_of(n.consumers.begin(), n.consumers.end(),
                             [&](int c) { return live[static_cast<std::size_t>(c)]; });
             if (!live[static_cast<std::size_t>(*it)])
-                warnings.push_back(fmt::format(
-                    "node '{}' ({}): no sink or analyser uses its output; skipped", n.spec->id,
-                    n.info->name));
+                warnings.push_back(
+                    fmt::format("node '{}' ({}): no sink or analyser uses its output; skipped",
+                                n.spec->id, n.info->name));
         }
         std::reverse(warnings.begin(), warnings.end());
     }
@@ -231,18 +234,22 @@ struct Graph::Impl {
         ro.decoder_threads = options.schedule.resolved_threads();
         ro.decode_audio = s.params.get_bool("audio");
         ro.cancel = &cancel;
+        ro.frames_held = pool_size();
         try {
             ro.sequence_rate = parse_rate(s.params.get_string("fps"));
         } catch (const std::exception& e) {
-            fail(source, std::string("parameter 'fps': ") + e.what(),
-                 s.spec->param_lines.count("fps") ? s.spec->param_lines.at("fps") : -1);
+            const int line = s.spec->param_lines.count("fps") ? s.spec->param_lines.at("fps") : -1;
+            fail(source, std::string(line == 0 ? "--set: " : "") + "parameter 'fps': " + e.what(),
+                 line);
         }
         try {
             reader = MediaReader::open(s.params.get_string("path"), ro);
         } catch (const InputError& e) {
-            fail(source, e.what(), s.spec->param_lines.count("path") ? s.spec->param_lines.at("path") : -1);
+            fail(source, e.what(),
+                 s.spec->param_lines.count("path") ? s.spec->param_lines.at("path") : -1);
         }
-        if (!reader->info().video) fail(source, s.params.get_string("path") + ": has no video stream");
+        if (!reader->info().video)
+            fail(source, s.params.get_string("path") + ": has no video stream");
         source_info = reader->info();
         if (!ro.decode_audio) source_info.audio.clear();
         const VideoStreamInfo& v = *reader->info().video;
@@ -252,7 +259,8 @@ struct Graph::Impl {
         d.height = v.height;
         d.tags = v.tags;
         d.sample_aspect = v.sample_aspect;
-        d.field_order = v.field_order == FieldOrder::Unknown ? FieldOrder::Progressive : v.field_order;
+        d.field_order =
+            v.field_order == FieldOrder::Unknown ? FieldOrder::Progressive : v.field_order;
         d.frame_rate = v.frame_rate;
         slot_desc.push_back(d);
         slot_parallel.push_back(true);
@@ -268,7 +276,8 @@ struct Graph::Impl {
             const fs::path c = fs::weakly_canonical(fs::absolute(p), ec);
             return ec ? fs::absolute(p).lexically_normal().string() : c.string();
         };
-        const std::string source_path = key(nodes[static_cast<std::size_t>(source)].params.get_string("path"));
+        const std::string source_path =
+            key(nodes[static_cast<std::size_t>(source)].params.get_string("path"));
         std::map<std::string, int> seen;
         for (const int i : order) {
             const NodeRuntime& n = nodes[static_cast<std::size_t>(i)];
@@ -277,7 +286,8 @@ struct Graph::Impl {
             const std::string& path = n.params.get_string("path");
             if (path.empty()) continue;
             const std::string k = key(path);
-            if (k == source_path) fail(i, path + ": is the graph's source; refusing to overwrite it");
+            if (k == source_path)
+                fail(i, path + ": is the graph's source; refusing to overwrite it");
             if (const auto it = seen.find(k); it != seen.end())
                 fail(i, fmt::format("{}: node '{}' writes this file too", path,
                                     nodes[static_cast<std::size_t>(it->second)].spec->id));
@@ -293,7 +303,8 @@ struct Graph::Impl {
 
     // The slot holding `from_slot`'s frames in `format`, adding a conversion step unless an
     // earlier branch already asked for the same one.
-    int converted_slot(int from_slot, PixelFormat format, std::map<std::pair<int, PixelFormat>, int>& made,
+    int converted_slot(int from_slot, PixelFormat format,
+                       std::map<std::pair<int, PixelFormat>, int>& made,
                        const std::string& for_node) {
         if (slot_desc[static_cast<std::size_t>(from_slot)].format == format) return from_slot;
         if (const auto it = made.find({from_slot, format}); it != made.end()) {
@@ -315,7 +326,8 @@ struct Graph::Impl {
         step.output_slot = static_cast<int>(slot_desc.size());
         step.converter = std::make_unique<FrameConverter>(co);
         step.parallel = slot_parallel[static_cast<std::size_t>(from_slot)];
-        step.label = fmt::format("convert {} -> {} for {}", describe(in), to_string(format), for_node);
+        step.label =
+            fmt::format("convert {} -> {} for {}", describe(in), to_string(format), for_node);
         slot_desc.push_back(out);
         slot_parallel.push_back(step.parallel);
         steps.push_back(std::move(step));
@@ -348,7 +360,8 @@ struct Graph::Impl {
                     int best_cost = 0;
                     for (std::size_t k = 0; k < accepted.size(); ++k) {
                         if (!fits(accepted[k], in.width, in.height)) continue;
-                        const int cost = conversion_loss(in.format, accepted[k]) * 16 + static_cast<int>(k);
+                        const int cost =
+                            conversion_loss(in.format, accepted[k]) * 16 + static_cast<int>(k);
                         if (!best || cost < best_cost) {
                             best = accepted[k];
                             best_cost = cost;
@@ -356,6 +369,7 @@ struct Graph::Impl {
                     }
                     if (!best) {
                         std::vector<std::string> names;
+                        names.reserve(accepted.size());
                         for (const auto f : accepted) names.push_back(to_string(f));
                         fail(i, fmt::format("no conversion gives it a format it takes: a {}x{} "
                                             "picture does not fit {} (chroma subsampling needs "
@@ -369,6 +383,10 @@ struct Graph::Impl {
                 Step step;
                 step.node = i;
                 step.input_slot = slot;
+                if (n.info->kind == NodeKind::Transform && !fits(out.format, out.width, out.height))
+                    fail(i, fmt::format("would produce a {}x{} {} picture; its chroma subsampling "
+                                        "needs even dimensions (4:2:2 an even width, 4:2:0 both)",
+                                        out.width, out.height, to_string(out.format)));
                 if (n.info->kind == NodeKind::Transform) {
                     step.kind = Step::Kind::Transform;
                     step.output_slot = static_cast<int>(slot_desc.size());
@@ -381,7 +399,8 @@ struct Graph::Impl {
                                              describe(given), describe(out));
                 } else {
                     step.kind = Step::Kind::Consume;
-                    step.label = fmt::format("{}: {} ({})", n.spec->id, n.info->name, describe(given));
+                    step.label =
+                        fmt::format("{}: {} ({})", n.spec->id, n.info->name, describe(given));
                 }
                 steps.push_back(std::move(step));
             } catch (const InputError& e) {
@@ -392,9 +411,10 @@ struct Graph::Impl {
                 fail(i, e.what());
             } catch (const OutputError& e) {
                 // A sink's target that cannot be written: still exit 3, but name the node.
-                throw OutputError(fmt::format("{}{}: node '{}' ({}): {}", spec.path.empty() ? "graph" : spec.path,
-                                              n.spec->line > 0 ? fmt::format(":{}", n.spec->line) : "",
-                                              n.spec->id, n.spec->type, e.what()));
+                throw OutputError(
+                    fmt::format("{}{}: node '{}' ({}): {}", spec.path.empty() ? "graph" : spec.path,
+                                n.spec->line > 0 ? fmt::format(":{}", n.spec->line) : "",
+                                n.spec->id, n.spec->type, e.what()));
             }
         }
         // Parallel steps run first, in order, in the parallel stage; each serial node gets
@@ -412,11 +432,24 @@ struct Graph::Impl {
                 pending.clear();
             }
         }
+        // Each slot is let go right after the last step that reads it, so frames return to
+        // their pools while the unit is still on its way through later stages.
+        std::vector<int> exec = parallel_steps;
+        for (const auto& g : serial_groups) exec.insert(exec.end(), g.begin(), g.end());
+        std::vector<int> last_reader(slot_desc.size(), -1);
+        for (const int k : exec)
+            last_reader[static_cast<std::size_t>(steps[static_cast<std::size_t>(k)].input_slot)] =
+                k;
+        for (std::size_t slot = 0; slot < last_reader.size(); ++slot)
+            if (last_reader[slot] >= 0)
+                steps[static_cast<std::size_t>(last_reader[slot])].release.push_back(
+                    static_cast<int>(slot));
     }
 
     struct Work {
-        MediaUnit unit;
+        MediaUnit unit;  // its video lives in slots[0]
         std::vector<FramePtr> slots;
+        bool has_video = false;
     };
 
     void run_step(Step& s, Work& w) const {
@@ -431,7 +464,9 @@ struct Graph::Impl {
                     w.slots[static_cast<std::size_t>(s.output_slot)] =
                         nodes[static_cast<std::size_t>(s.node)].node->process(in);
                 } catch (const FilterError& e) {
-                    throw FilterError(fmt::format("node '{}': {}", nodes[static_cast<std::size_t>(s.node)].spec->id, e.what()));
+                    throw FilterError(fmt::format("node '{}': {}",
+                                                  nodes[static_cast<std::size_t>(s.node)].spec->id,
+                                                  e.what()));
                 }
                 break;
             case Step::Kind::Consume: {
@@ -447,6 +482,7 @@ struct Graph::Impl {
                 break;
             }
         }
+        for (const int slot : s.release) w.slots[static_cast<std::size_t>(slot)].reset();
     }
 };
 
@@ -468,9 +504,11 @@ std::vector<std::string> Graph::plan() const {
     const auto& src = impl_->at(impl_->source);
     out.push_back(fmt::format("{}: source {} ({})", src.spec->id, src.params.get_string("path"),
                               describe(impl_->slot_desc.front())));
-    for (const int k : impl_->parallel_steps) out.push_back(impl_->steps[static_cast<std::size_t>(k)].label + "  [parallel]");
+    for (const int k : impl_->parallel_steps)
+        out.push_back(impl_->steps[static_cast<std::size_t>(k)].label + "  [parallel]");
     for (const auto& g : impl_->serial_groups)
-        for (const int k : g) out.push_back(impl_->steps[static_cast<std::size_t>(k)].label + "  [in order]");
+        for (const int k : g)
+            out.push_back(impl_->steps[static_cast<std::size_t>(k)].label + "  [in order]");
     return out;
 }
 
@@ -500,28 +538,30 @@ GraphRunResult Graph::run() {
         }
         Work w;
         w.slots.resize(slot_count);
-        w.slots[0] = unit->video;
+        w.has_video = unit->video != nullptr;
+        w.slots[0] = std::move(unit->video);
         w.unit = std::move(*unit);
         return w;
     };
     auto parallel = [&](Work w) -> Work {
         if (!g.cancel.cancelled())
-            for (const int k : g.parallel_steps) g.run_step(g.steps[static_cast<std::size_t>(k)], w);
+            for (const int k : g.parallel_steps)
+                g.run_step(g.steps[static_cast<std::size_t>(k)], w);
         return w;
     };
     auto filter = tbb::make_filter<void, Work>(tbb::filter_mode::serial_in_order, read) &
                   tbb::make_filter<Work, Work>(tbb::filter_mode::parallel, parallel);
     for (const auto& group : g.serial_groups) {
-        filter = filter & tbb::make_filter<Work, Work>(tbb::filter_mode::serial_in_order,
-                                                       [&g, &group](Work w) -> Work {
-                                                           g.cancel.throw_if_cancelled();
-                                                           for (const int k : group)
-                                                               g.run_step(g.steps[static_cast<std::size_t>(k)], w);
-                                                           return w;
-                                                       });
+        filter = filter & tbb::make_filter<Work, Work>(
+                              tbb::filter_mode::serial_in_order, [&g, &group](Work w) -> Work {
+                                  g.cancel.throw_if_cancelled();
+                                  for (const int k : group)
+                                      g.run_step(g.steps[static_cast<std::size_t>(k)], w);
+                                  return w;
+                              });
     }
     auto done = [&](const Work& w) {
-        if (w.unit.video) ++progress.frames_done;
+        if (w.has_video) ++progress.frames_done;
         if (g.options.progress) {
             progress.elapsed_seconds = std::chrono::duration<double>(clock::now() - start).count();
             g.options.progress(progress);
@@ -532,17 +572,23 @@ GraphRunResult Graph::run() {
                                     static_cast<std::size_t>(policy.resolved_threads()) + 1);
     tbb::task_arena arena(policy.resolved_threads());
     arena.execute([&] {
-        tbb::parallel_pipeline(static_cast<std::size_t>(policy.resolved_in_flight()),
-                               filter & tbb::make_filter<Work, void>(tbb::filter_mode::serial_in_order, done));
+        tbb::parallel_pipeline(
+            static_cast<std::size_t>(policy.resolved_in_flight()),
+            filter & tbb::make_filter<Work, void>(tbb::filter_mode::serial_in_order, done));
     });
 
     GraphRunResult result;
+    // Two phases: every node completes its output under a temporary name, and only then are
+    // they renamed, so a failure or Ctrl-C while flushing leaves no output at all.
     for (const int i : g.order) {
         auto& n = g.at(i);
         if (!n.node) continue;
         g.cancel.throw_if_cancelled();
         n.node->finish();
     }
+    g.cancel.throw_if_cancelled();
+    for (const int i : g.order)
+        if (auto& n = g.at(i); n.node) n.node->commit();
     result.source = g.reader->stats();
     result.warnings = g.warnings;
     for (const auto& w : g.reader->stats().warnings) result.warnings.push_back(w);

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -38,11 +39,28 @@ std::string scalar(const std::string& name, const YAML::Node& node, const std::s
     return node.Scalar();
 }
 
+// YAML and JSON parsers keep the last of two equal keys; in a spec that silently drops the
+// first value, so it is refused.
+void reject_duplicate_keys(const std::string& name, const YAML::Node& map,
+                           const std::string& where) {
+    std::map<std::string, int> seen;
+    for (const auto& kv : map) {
+        const std::string key = kv.first.Scalar();
+        const int line = line_of(kv.first);
+        if (const auto it = seen.find(key); it != seen.end())
+            fail(name, line,
+                 fmt::format("{}: '{}' is given twice (also on line {})", where, key, it->second));
+        seen[key] = line;
+    }
+}
+
 NodeSpec parse_node(const std::string& name, const YAML::Node& n, std::size_t position) {
     NodeSpec spec;
     spec.line = line_of(n);
     const std::string where = fmt::format("node #{}", position + 1);
-    if (!n.IsMap()) fail(name, spec.line, where + " must be a mapping with id, type, params, inputs");
+    if (!n.IsMap())
+        fail(name, spec.line, where + " must be a mapping with id, type, params, inputs");
+    reject_duplicate_keys(name, n, where);
     for (const auto& kv : n) {
         const std::string key = kv.first.Scalar();
         if (key != "id" && key != "type" && key != "params" && key != "inputs" && key != "input")
@@ -60,6 +78,7 @@ NodeSpec parse_node(const std::string& name, const YAML::Node& n, std::size_t po
     spec.type = scalar(name, n["type"], who + ": 'type'");
     if (const YAML::Node params = n["params"]; params && !params.IsNull()) {
         if (!params.IsMap()) fail(name, line_of(params), who + ": 'params' must be a mapping");
+        reject_duplicate_keys(name, params, fmt::format("{} ({}): params", who, spec.type));
         for (const auto& kv : params) {
             const std::string key = kv.first.Scalar();
             const YAML::Node& v = kv.second;
@@ -72,7 +91,8 @@ NodeSpec parse_node(const std::string& name, const YAML::Node& n, std::size_t po
         }
     }
     const YAML::Node inputs = n["inputs"] ? n["inputs"] : n["input"];
-    if (n["inputs"] && n["input"]) fail(name, spec.line, who + ": give 'inputs' or 'input', not both");
+    if (n["inputs"] && n["input"])
+        fail(name, spec.line, who + ": give 'inputs' or 'input', not both");
     if (inputs && !inputs.IsNull()) {
         if (inputs.IsScalar()) {
             spec.inputs.push_back(inputs.Scalar());
@@ -87,7 +107,8 @@ NodeSpec parse_node(const std::string& name, const YAML::Node& n, std::size_t po
 
 std::size_t line_at_offset(const std::string& text, std::size_t offset) {
     offset = std::min(offset, text.size());
-    return 1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
+    return 1 + static_cast<std::size_t>(std::count(
+                   text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
 }
 
 bool looks_like_json(const std::string& name, const std::string& text) {
@@ -109,7 +130,8 @@ GraphSpec parse_graph_spec(const std::string& text, const std::string& name) {
             (void)parsed;
         } catch (const nlohmann::json::parse_error& e) {
             std::string what = e.what();
-            if (const auto p = what.find("parse error"); p != std::string::npos) what = what.substr(p);
+            if (const auto p = what.find("parse error"); p != std::string::npos)
+                what = what.substr(p);
             fail(name, static_cast<int>(line_at_offset(text, e.byte > 0 ? e.byte - 1 : 0)),
                  "not valid JSON: " + what);
         }
@@ -124,6 +146,7 @@ GraphSpec parse_graph_spec(const std::string& text, const std::string& name) {
     }
     if (!root || root.IsNull()) fail(name, 0, "is empty; a graph needs 'nodes'");
     if (!root.IsMap()) fail(name, line_of(root), "must be a mapping with 'nodes'");
+    reject_duplicate_keys(name, root, "the graph");
     for (const auto& kv : root) {
         const std::string key = kv.first.Scalar();
         if (key != "nodes" && key != "version" && key != "description")

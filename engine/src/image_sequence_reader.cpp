@@ -18,9 +18,9 @@ namespace cinepipe {
 
 namespace {
 
-// Enough for the frames a pipeline keeps in flight between reader and writer; exceeding it
-// is a scheduling bug that FramePool reports.
-constexpr std::size_t kPoolBuffers = 6;
+// The least the pool holds; ReaderOptions::frames_held raises it to what the pipeline keeps
+// in flight plus what encoders hold. Exceeding it is a scheduling bug that FramePool reports.
+constexpr std::size_t kMinPoolBuffers = 6;
 
 std::string oiio_error(std::string text) {
     if (text.empty()) return "unknown OpenImageIO error";
@@ -272,6 +272,7 @@ class ImageSequenceReader final : public MediaReader {
     int height_ = 0;
     ColorTags tags_;
     std::unique_ptr<FramePool> pool_;
+    std::size_t pool_buffers_ = 0;
     // Reused across frames: files whose layout does not match the frame are read here first.
     std::vector<float> scratch_float_;
     std::vector<std::uint16_t> scratch_u16_;
@@ -285,6 +286,7 @@ ImageSequenceReader::ImageSequenceReader(const std::string& path, const ReaderOp
                          "or a numbered file");
     files_ = scan_files(*pattern);
     if (files_.empty()) throw InputError(path + ": no image-sequence files match");
+    pool_buffers_ = options.frames_held;
 
     const SequenceFile& first = files_.front();
     auto in = OIIO::ImageInput::open(first.path);
@@ -370,7 +372,8 @@ ImageSequenceReader::ImageSequenceReader(const std::string& path, const ReaderOp
     v.has_alpha = alpha;
     info_.video = v;
 
-    pool_ = std::make_unique<FramePool>(working_, width_, height_, kPoolBuffers);
+    pool_ = std::make_unique<FramePool>(working_, width_, height_,
+                                        std::max(kMinPoolBuffers, pool_buffers_));
 }
 
 std::shared_ptr<VideoFrame> ImageSequenceReader::read_frame(const SequenceFile& file) {

@@ -79,7 +79,8 @@ class ImageSequenceWriter final : public MediaWriter {
 
     [[nodiscard]] PixelFormat input_format() const override { return input_format_; }
     void write(const MediaUnit& unit) override;
-    void finish() override;
+    void close() override;
+    void commit() override;
     [[nodiscard]] std::vector<std::string> outputs() const override { return outputs_; }
 
   private:
@@ -89,7 +90,7 @@ class ImageSequenceWriter final : public MediaWriter {
     SequencePattern pattern_;
     const SequencePreset* preset_ = nullptr;
     PixelFormat input_format_ = PixelFormat::Gbrpf32;
-    // Written frames wait under temporary names until finish(): a run that fails half way
+    // Written frames wait under temporary names until commit(): a run that fails half way
     // must not leave a sequence that looks complete at the final names.
     std::vector<AtomicFile> files_;
     std::vector<std::string> outputs_;
@@ -235,7 +236,12 @@ void ImageSequenceWriter::write(const MediaUnit& unit) {
     ++frames_written_;
 }
 
-void ImageSequenceWriter::finish() {
+// Every frame file is complete when write() returns; only the count is left to check.
+void ImageSequenceWriter::close() {
+    if (files_.empty()) throw OutputError(config_.path + ": no frames were written");
+}
+
+void ImageSequenceWriter::commit() {
     if (finished_) return;
     if (files_.empty()) throw OutputError(config_.path + ": no frames were written");
     std::size_t committed = 0;

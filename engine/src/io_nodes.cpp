@@ -46,10 +46,11 @@ class WriterNode final : public Node {
     }
 
     void consume(const MediaUnit& unit) override { writer_->write(unit); }
-    void finish() override { writer_->finish(); }
+    void finish() override { writer_->close(); }
+    void commit() override { writer_->commit(); }
     [[nodiscard]] std::vector<std::string> outputs() const override {
         // A sequence lists every frame; name the pattern once instead.
-        const auto out = writer_->outputs();
+        auto out = writer_->outputs();
         if (out.size() > 1) return {params_.get_string("path")};
         return out;
     }
@@ -103,29 +104,34 @@ void register_io_nodes(FilterRegistry& registry) {
     source.version = "1.0";
     source.kind = NodeKind::Source;
     source.family = "io";
-    source.help = "Reads a movie (libav) or an image sequence (OpenImageIO); decoded once for "
-                  "every branch.";
+    source.help =
+        "Reads a movie (libav) or an image sequence (OpenImageIO); decoded once for "
+        "every branch.";
     source.params = {
-        string_param("path", "Movie file, or image sequence as a pattern (shot.%06d.exr, "
-                             "shot.####.dpx) or one of its files"),
-        string_param("fps", "Frame rate of an image sequence without one in its headers "
-                            "(24, 25, 24000/1001, ...)",
+        string_param("path",
+                     "Movie file, or image sequence as a pattern (shot.%06d.exr, "
+                     "shot.####.dpx) or one of its files"),
+        string_param("fps",
+                     "Frame rate of an image sequence without one in its headers "
+                     "(24, 25, 24000/1001, ...)",
                      "24"),
         bool_param("audio", true, "Decode the audio streams (false: video only)"),
     };
     registry.add(std::move(source));
 
     std::vector<std::string> codecs{"auto"};
-    std::string codec_help = "Video codec; auto picks by extension (.mov/.mxf prores_hq, .mp4 "
-                             "h264, .mkv ffv1, .exr exr_half, .dpx dpx10, .tif tiff16)";
+    std::string codec_help =
+        "Video codec; auto picks by extension (.mov/.mxf prores_hq, .mp4 "
+        "h264, .mkv ffv1, .exr exr_half, .dpx dpx10, .tif tiff16)";
     for (const auto& p : video_codec_presets()) codecs.push_back(p.name);
     FilterInfo writer;
     writer.name = "writer";
     writer.version = "1.0";
     writer.kind = NodeKind::Sink;
     writer.family = "io";
-    writer.help = "Encodes a master or proxy (movie or image sequence), atomically: nothing "
-                  "appears at the path until it is complete.";
+    writer.help =
+        "Encodes a master or proxy (movie or image sequence), atomically: nothing "
+        "appears at the path until it is complete.";
     writer.params = {
         string_param("path", "Output movie, or sequence pattern such as out.%06d.exr"),
         choice_param("codec", codecs, "auto", codec_help),

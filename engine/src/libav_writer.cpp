@@ -128,7 +128,8 @@ class LibavWriter final : public MediaWriter {
             write_audio(audio_[i], unit.audio[i], false);
     }
 
-    void finish() override {
+    void close() override {
+        if (closed_) return;
         for (auto& a : audio_) write_audio(a, {}, true);
         encode_video(nullptr);
         for (auto& a : audio_) encode(*a.encoder, a.stream, nullptr);
@@ -138,6 +139,11 @@ class LibavWriter final : public MediaWriter {
         if (const int err = avio_closep(&out_->pb); err < 0)
             throw OutputError(cfg_.path + ": cannot close the file (" + av::error_string(err) +
                               ")");
+        closed_ = true;
+    }
+
+    void commit() override {
+        if (!closed_) throw std::logic_error(cfg_.path + ": commit() before close()");
         file_.commit();
     }
 
@@ -348,6 +354,7 @@ class LibavWriter final : public MediaWriter {
 
     WriterConfig cfg_;
     AtomicFile file_;
+    bool closed_ = false;
     PixelFormat format_ = PixelFormat::Yuv422p10;
     OutputContext out_;
     av::CodecContext video_;

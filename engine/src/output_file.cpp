@@ -9,20 +9,45 @@
 
 namespace cinepipe {
 
-void write_file_atomically(const std::string& path, const std::string& contents, bool overwrite) {
-    AtomicFile file(path, overwrite);
-    {
-        std::ofstream out(file.temp_path(), std::ios::binary | std::ios::trunc);
+struct TextOutput::Impl {
+    std::string path;
+    AtomicFile file;
+    std::ofstream out;
+    bool closed = false;
+
+    Impl(const std::string& p, bool overwrite) : path(p), file(p, overwrite) {
+        out.open(file.temp_path(), std::ios::binary | std::ios::trunc);
         if (!out) throw OutputError(path + ": cannot create (" + std::strerror(errno) + ")");
-        out.write(contents.data(), static_cast<std::streamsize>(contents.size()));
-        out.flush();
-        if (!out) throw OutputError(path + ": write failed (" + std::strerror(errno) + ")");
     }
-    file.commit();
+};
+
+TextOutput::TextOutput(const std::string& path, bool overwrite)
+    : impl_(std::make_unique<Impl>(path, overwrite)) {}
+
+TextOutput::~TextOutput() = default;
+
+void TextOutput::write(std::string_view text) {
+    impl_->out.write(text.data(), static_cast<std::streamsize>(text.size()));
+    if (!impl_->out)
+        throw OutputError(impl_->path + ": write failed (" + std::strerror(errno) + ")");
 }
 
-void check_output_path(const std::string& path, bool overwrite) {
-    check_output_target(path, overwrite);
+void TextOutput::close() {
+    if (impl_->closed) return;
+    impl_->out.flush();
+    impl_->out.close();
+    if (!impl_->out)
+        throw OutputError(impl_->path + ": write failed (" + std::strerror(errno) + ")");
+    impl_->closed = true;
+}
+
+void TextOutput::commit() {
+    close();
+    impl_->file.commit();
+}
+
+const std::string& TextOutput::path() const {
+    return impl_->path;
 }
 
 }  // namespace cinepipe

@@ -19,7 +19,8 @@ std::string lower(std::string s) {
 
 std::string number(double v) {
     if (std::isinf(v)) return v < 0 ? "-inf" : "inf";
-    if (v == std::floor(v) && std::fabs(v) < 1e15) return fmt::format("{}", static_cast<long long>(v));
+    if (v == std::floor(v) && std::fabs(v) < 1e15)
+        return fmt::format("{}", static_cast<long long>(v));
     return fmt::format("{}", v);
 }
 
@@ -30,9 +31,9 @@ std::string join(const std::vector<std::string>& items) {
 }
 
 [[noreturn]] void bad(const ParamSpec& spec, const RawValue& raw) {
-    throw std::invalid_argument(fmt::format("parameter '{}' must be {}, got {}", spec.name,
-                                            describe_allowed(spec),
-                                            raw.quoted ? "\"" + raw.text + "\"" : "'" + raw.text + "'"));
+    throw std::invalid_argument(
+        fmt::format("parameter '{}' must be {}, got {}", spec.name, describe_allowed(spec),
+                    raw.quoted ? "\"" + raw.text + "\"" : "'" + raw.text + "'"));
 }
 
 bool in_range(const ParamSpec& spec, double v) {
@@ -43,11 +44,16 @@ bool in_range(const ParamSpec& spec, double v) {
 
 const char* to_string(ParamType type) {
     switch (type) {
-        case ParamType::Bool: return "bool";
-        case ParamType::Int: return "int";
-        case ParamType::Float: return "float";
-        case ParamType::String: return "string";
-        case ParamType::Choice: return "choice";
+        case ParamType::Bool:
+            return "bool";
+        case ParamType::Int:
+            return "int";
+        case ParamType::Float:
+            return "float";
+        case ParamType::String:
+            return "string";
+        case ParamType::Choice:
+            return "choice";
     }
     return "unknown";
 }
@@ -61,11 +67,16 @@ std::string describe_allowed(const ParamSpec& spec) {
         return fmt::format(" in {}..{}", number(spec.min), number(spec.max));
     };
     switch (spec.type) {
-        case ParamType::Bool: return "true or false";
-        case ParamType::Int: return "an integer" + range();
-        case ParamType::Float: return "a number" + range();
-        case ParamType::String: return "a string";
-        case ParamType::Choice: return "one of " + join(spec.choices);
+        case ParamType::Bool:
+            return "true or false";
+        case ParamType::Int:
+            return "an integer" + range();
+        case ParamType::Float:
+            return "a number" + range();
+        case ParamType::String:
+            return "a string";
+        case ParamType::Choice:
+            return "one of " + join(spec.choices);
     }
     return "a value";
 }
@@ -74,10 +85,14 @@ std::string format_value(const ParamValue& value) {
     return std::visit(
         [](const auto& v) -> std::string {
             using T = std::decay_t<decltype(v)>;
-            if constexpr (std::is_same_v<T, bool>) return v ? "true" : "false";
-            else if constexpr (std::is_same_v<T, std::int64_t>) return std::to_string(v);
-            else if constexpr (std::is_same_v<T, double>) return number(v);
-            else return v;
+            if constexpr (std::is_same_v<T, bool>)
+                return v ? "true" : "false";
+            else if constexpr (std::is_same_v<T, std::int64_t>)
+                return std::to_string(v);
+            else if constexpr (std::is_same_v<T, double>)
+                return number(v);
+            else
+                return v;
         },
         value);
 }
@@ -117,7 +132,8 @@ ParamValue coerce(const ParamSpec& spec, const RawValue& raw) {
                 bad(spec, raw);
             return v;
         }
-        case ParamType::String: return t;
+        case ParamType::String:
+            return t;
         case ParamType::Choice:
             if (std::find(spec.choices.begin(), spec.choices.end(), t) == spec.choices.end())
                 bad(spec, raw);
@@ -163,16 +179,17 @@ bool ParamSet::given(const std::string& name) const {
 
 ParamSet validate_params(const std::vector<ParamSpec>& schema,
                          const std::map<std::string, RawValue>& raw) {
-    for (const auto& [name, value] : raw) {
-        (void)value;
+    for (const auto& entry : raw) {
+        const std::string& name = entry.first;
         const bool known = std::any_of(schema.begin(), schema.end(),
                                        [&](const ParamSpec& s) { return s.name == name; });
         if (known) continue;
         std::vector<std::string> names;
         for (const auto& s : schema) names.push_back(s.name);
         throw std::invalid_argument(
-            names.empty() ? fmt::format("unknown parameter '{}' (this filter takes none)", name)
-                          : fmt::format("unknown parameter '{}' (parameters: {})", name, join(names)));
+            names.empty()
+                ? fmt::format("unknown parameter '{}' (this filter takes none)", name)
+                : fmt::format("unknown parameter '{}' (parameters: {})", name, join(names)));
     }
     std::map<std::string, ParamValue> values;
     std::vector<std::string> given;

@@ -85,6 +85,10 @@ TranscodeResult transcode(const TranscodeOptions& options, const CancelToken& ca
     // No audio wanted: do not open (or fail on) the audio decoders at all.
     if (options.audio_codec == AudioCodec::None) reader_options.decode_audio = false;
     reader_options.cancel = &cancel;
+    // With nothing to convert, the encoder holds the reader's own frames.
+    reader_options.frames_held = static_cast<std::size_t>(options.schedule.resolved_in_flight()) +
+                                 2 * static_cast<std::size_t>(options.schedule.resolved_threads()) +
+                                 4;
     auto reader = MediaReader::open(options.input, reader_options);
     if (!reader->info().video)
         throw InputError(options.input + ": has no video stream to transcode");

@@ -16,9 +16,7 @@ namespace {
 class FrameMd5Analyser final : public Node {
   public:
     FrameMd5Analyser(const ParamSet& params, const NodeContext& ctx)
-        : path_(params.get_string("path")), overwrite_(ctx.overwrite || params.get_bool("overwrite")) {
-        check_output_path(path_, overwrite_);
-    }
+        : out_(params.get_string("path"), ctx.overwrite || params.get_bool("overwrite")) {}
 
     std::vector<PixelFormat> accepted_formats(const StreamDesc& in) override {
         (void)in;
@@ -27,12 +25,12 @@ class FrameMd5Analyser final : public Node {
 
     StreamDesc configure(const StreamDesc& in) override {
         const Rational tb = in.frame_rate.inverse();
-        text_ = fmt::format(
+        out_.write(fmt::format(
             "#format: frame checksums\n#version: 2\n#hash: MD5\n#tb 0: {}/{}\n#media_type 0: "
             "video\n#codec_id 0: rawvideo\n#dimensions 0: {}x{}\n#sar 0: {}/{}\n#pix_fmt 0: {}\n"
             "#stream#, dts,        pts, duration,     size, hash\n",
             tb.num, tb.den, in.width, in.height, in.sample_aspect.num, in.sample_aspect.den,
-            to_string(in.format));
+            to_string(in.format)));
         time_base_ = tb;
         return in;
     }
@@ -41,19 +39,19 @@ class FrameMd5Analyser final : public Node {
         if (!unit.video) return;
         const VideoFrame& f = *unit.video;
         const std::int64_t pts = rescale(f.pts, f.time_base, time_base_);
-        const std::int64_t duration = f.duration > 0 ? rescale(f.duration, f.time_base, time_base_) : 1;
-        text_ += fmt::format("0, {:>10}, {:>10}, {:>8}, {:>8}, {}\n", pts, pts, duration,
-                             frame_data_size(f), frame_md5(f));
+        const std::int64_t duration =
+            f.duration > 0 ? rescale(f.duration, f.time_base, time_base_) : 1;
+        out_.write(fmt::format("0, {:>10}, {:>10}, {:>8}, {:>8}, {}\n", pts, pts, duration,
+                               frame_data_size(f), frame_md5(f)));
     }
 
-    void finish() override { write_file_atomically(path_, text_, overwrite_); }
-    [[nodiscard]] std::vector<std::string> outputs() const override { return {path_}; }
+    void finish() override { out_.close(); }
+    void commit() override { out_.commit(); }
+    [[nodiscard]] std::vector<std::string> outputs() const override { return {out_.path()}; }
 
   private:
-    std::string path_;
-    bool overwrite_;
+    TextOutput out_;  // streamed: memory does not grow with clip length
     Rational time_base_{1, 24};
-    std::string text_;
 };
 
 }  // namespace
@@ -64,8 +62,9 @@ FilterInfo framemd5_filter_info() {
     f.version = "1.0";
     f.kind = NodeKind::Analyser;
     f.family = "qc";
-    f.help = "Writes one MD5 per picture in FFmpeg's framemd5 format (compare with ffmpeg -f "
-             "framemd5).";
+    f.help =
+        "Writes one MD5 per picture in FFmpeg's framemd5 format (compare with ffmpeg -f "
+        "framemd5).";
     f.params = {path_param("Checksum list to write (text)"), overwrite_param()};
     f.thread_safe = false;
     f.needs_in_order = true;

@@ -43,9 +43,7 @@ LumaStats luma_stats(const VideoFrame& f) {
 class StatsAnalyser final : public Node {
   public:
     StatsAnalyser(const ParamSet& params, const NodeContext& ctx)
-        : path_(params.get_string("path")), overwrite_(ctx.overwrite || params.get_bool("overwrite")) {
-        check_output_path(path_, overwrite_);
-    }
+        : out_(params.get_string("path"), ctx.overwrite || params.get_bool("overwrite")) {}
 
     std::vector<PixelFormat> accepted_formats(const StreamDesc& in) override {
         (void)in;
@@ -57,13 +55,17 @@ class StatsAnalyser final : public Node {
         return yuv;
     }
 
+    // The report is streamed: a header, one line per frame, the summary at the end, so a
+    // two-hour clip costs no more memory than a short one.
     StreamDesc configure(const StreamDesc& in) override {
-        report_ = {{"schema", "cinepipe.stats/1"},
-                   {"format", to_string(in.format)},
-                   {"bit_depth", info(in.format).bit_depth},
-                   {"width", in.width},
-                   {"height", in.height},
-                   {"frames", nlohmann::json::array()}};
+        const nlohmann::json header = {{"schema", "cinepipe.stats/1"},
+                                       {"format", to_string(in.format)},
+                                       {"bit_depth", info(in.format).bit_depth},
+                                       {"width", in.width},
+                                       {"height", in.height}};
+        std::string text = header.dump();
+        text.pop_back();  // reopen the object for "frames" and "summary"
+        out_.write(text + ",\n\"frames\": [");
         return in;
     }
 
@@ -71,14 +73,15 @@ class StatsAnalyser final : public Node {
         if (!unit.video) return;
         const VideoFrame& f = *unit.video;
         const LumaStats s = info(f.format).bit_depth > 8 ? luma_stats<std::uint16_t>(f)
-                                                          : luma_stats<std::uint8_t>(f);
-        nlohmann::json frame = {{"index", f.index},
-                                {"pts_time", static_cast<double>(f.pts) * f.time_base.num / f.time_base.den},
-                                {"ymin", s.min},
-                                {"yavg", s.avg},
-                                {"ymax", s.max}};
+                                                         : luma_stats<std::uint8_t>(f);
+        nlohmann::json frame = {
+            {"index", f.index},
+            {"pts_time", static_cast<double>(f.pts) * f.time_base.num / f.time_base.den},
+            {"ymin", s.min},
+            {"yavg", s.avg},
+            {"ymax", s.max}};
         frame["timecode"] = f.timecode ? nlohmann::json(f.timecode->to_string()) : nlohmann::json();
-        report_["frames"].push_back(std::move(frame));
+        out_.write((count_ == 0 ? "\n " : ",\n ") + frame.dump());
         lo_ = std::min(lo_, s.min);
         hi_ = std::max(hi_, s.max);
         sum_avg_ += s.avg;
@@ -86,18 +89,19 @@ class StatsAnalyser final : public Node {
     }
 
     void finish() override {
-        report_["summary"] = {{"frames", count_},
-                              {"ymin", count_ ? lo_ : 0},
-                              {"ymax", count_ ? hi_ : 0},
-                              {"yavg", count_ ? sum_avg_ / static_cast<double>(count_) : 0.0}};
-        write_file_atomically(path_, report_.dump(1) + "\n", overwrite_);
+        const nlohmann::json summary = {
+            {"frames", count_},
+            {"ymin", count_ ? lo_ : 0},
+            {"ymax", count_ ? hi_ : 0},
+            {"yavg", count_ ? sum_avg_ / static_cast<double>(count_) : 0.0}};
+        out_.write("\n],\n\"summary\": " + summary.dump() + "\n}\n");
+        out_.close();
     }
-    [[nodiscard]] std::vector<std::string> outputs() const override { return {path_}; }
+    void commit() override { out_.commit(); }
+    [[nodiscard]] std::vector<std::string> outputs() const override { return {out_.path()}; }
 
   private:
-    std::string path_;
-    bool overwrite_;
-    nlohmann::json report_;
+    TextOutput out_;
     int lo_ = std::numeric_limits<int>::max();
     int hi_ = std::numeric_limits<int>::min();
     double sum_avg_ = 0;
@@ -112,8 +116,9 @@ FilterInfo stats_filter_info() {
     f.version = "1.0";
     f.kind = NodeKind::Analyser;
     f.family = "qc";
-    f.help = "Per-frame luma min/average/max in code values (as signalstats YMIN/YAVG/YMAX), "
-             "written as JSON.";
+    f.help =
+        "Per-frame luma min/average/max in code values (as signalstats YMIN/YAVG/YMAX), "
+        "written as JSON.";
     f.params = {path_param("JSON report to write"), overwrite_param()};
     f.thread_safe = false;
     f.needs_in_order = true;

@@ -48,6 +48,16 @@ class Crop final : public Node {
                     "crop y and height must be multiples of {} for {}: got y {}, height {}", gy,
                     describe_format(in.format), y_, h));
         }
+        // An interlaced picture cut from an odd row would swap its fields under an unchanged
+        // field-order tag; 4:2:0 fields also need whole chroma rows each.
+        if (in.field_order != FieldOrder::Progressive && in.field_order != FieldOrder::Unknown) {
+            const int g = fi.family == ColorFamily::Yuv && fi.chroma_shift_y > 0 ? 4 : 2;
+            if (y_ % g != 0 || h % g != 0)
+                throw InputError(fmt::format(
+                    "crop y and height must be multiples of {} to keep the fields of interlaced "
+                    "{}: got y {}, height {}",
+                    g, describe_format(in.format), y_, h));
+        }
         in_ = in;
         StreamDesc out = in;
         out.width = w;

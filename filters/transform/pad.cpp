@@ -142,9 +142,15 @@ class Pad final : public Node {
                                          height_, in.width, in.height));
         const auto& fi = info(in.format);
         const int gx = fi.family == ColorFamily::Yuv ? 1 << fi.chroma_shift_x : 1;
-        const int gy = fi.family == ColorFamily::Yuv ? 1 << fi.chroma_shift_y : 1;
-        x_ = place("x", x_param_, in.width, width_, gx, in.format);
-        y_ = place("y", y_param_, in.height, height_, gy, in.format);
+        int gy = fi.family == ColorFamily::Yuv ? 1 << fi.chroma_shift_y : 1;
+        // An interlaced picture placed on an odd row would swap its fields under an unchanged
+        // field-order tag; 4:2:0 fields also need whole chroma rows each.
+        const bool interlaced =
+            in.field_order != FieldOrder::Progressive && in.field_order != FieldOrder::Unknown;
+        if (interlaced) gy *= 2;
+        x_ = place("x", x_param_, in.width, width_, gx, in.format, "the chroma subsampling of");
+        y_ = place("y", y_param_, in.height, height_, gy, in.format,
+                   interlaced ? "keeping the fields of interlaced" : "the chroma subsampling of");
         in_ = in;
         StreamDesc out = in;
         out.width = width_;
@@ -196,7 +202,7 @@ class Pad final : public Node {
     // The picture's offset along one axis: given (on the chroma grid, inside the canvas) or
     // centred and rounded down to the chroma grid.
     static int place(const char* axis, int given, int size, int canvas, int grid,
-                     PixelFormat format) {
+                     PixelFormat format, const char* why) {
         if (given < 0) return (canvas - size) / 2 / grid * grid;
         if (given + size > canvas)
             throw InputError(
@@ -204,10 +210,8 @@ class Pad final : public Node {
                             "canvas",
                             axis, given, size, canvas));
         if (given % grid != 0)
-            throw InputError(
-                fmt::format("pad {} {} is not a multiple of {}, the chroma "
-                            "subsampling of {}",
-                            axis, given, grid, describe_format(format)));
+            throw InputError(fmt::format("pad {} {} is not a multiple of {} ({} {})", axis, given,
+                                         grid, why, describe_format(format)));
         return given;
     }
 

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <fstream>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "cinepipe/builtin_filters.h"
@@ -62,7 +63,8 @@ class Wants final : public Node {
     FramePtr process(const FramePtr& in) override {
         ++seen_.calls;
         if (in->format != format_) throw std::logic_error("negotiation did not convert");
-        if (in->index == fail_at_) throw FilterError("simulated failure at frame " + std::to_string(in->index));
+        if (in->index == fail_at_)
+            throw FilterError("simulated failure at frame " + std::to_string(in->index));
         return in;
     }
 
@@ -99,7 +101,9 @@ class GraphRunTest : public ::testing::Test {
         f.kind = NodeKind::Analyser;
         f.thread_safe = false;
         f.needs_in_order = true;
-        f.create = [&seen](const ParamSet&, const NodeContext&) { return std::make_unique<Recorder>(seen); };
+        f.create = [&seen](const ParamSet&, const NodeContext&) {
+            return std::make_unique<Recorder>(seen);
+        };
         registry_.add(f);
     }
 
@@ -117,7 +121,8 @@ class GraphRunTest : public ::testing::Test {
         registry_.add(f);
     }
 
-    GraphRunResult run(const std::string& nodes, int threads = 2, const CancelToken* cancel = nullptr) {
+    GraphRunResult run(const std::string& nodes, int threads = 2,
+                       const CancelToken* cancel = nullptr) {
         GraphOptions options;
         options.schedule.threads = threads;
         CancelToken none;
@@ -148,8 +153,8 @@ TEST_F(GraphRunTest, FanOutToTwoWritersDecodesOnce) {
     const std::string proxy = dir_ / "proxy.mkv";
     const auto r = run("  - {id: master, type: writer, inputs: [src], params: {path: " + master +
                        ", codec: prores_proxy}}\n"
-                       "  - {id: proxy, type: writer, inputs: [src], params: {path: " + proxy +
-                       ", codec: ffv1}}\n");
+                       "  - {id: proxy, type: writer, inputs: [src], params: {path: " +
+                       proxy + ", codec: ffv1}}\n");
     EXPECT_EQ(r.source.frames, kFrames);
     EXPECT_EQ(r.source.decoded_pictures, kFrames);  // not 2 * kFrames
     ASSERT_EQ(r.outputs.size(), 2u);
@@ -172,15 +177,20 @@ TEST_F(GraphRunTest, ConversionsAreNegotiatedAndShared) {
     // The source is yuv422p10: no branch asks for it, so each distinct need costs one
     // conversion, made once however many branches share it.
     EXPECT_EQ(conversions("  - {id: a, type: rec_a, inputs: [src]}\n"), 0);
-    EXPECT_EQ(conversions("  - {id: x, type: want_rgb48, inputs: [src]}\n"
-                          "  - {id: y, type: want_rgb48_too, inputs: [src]}\n"
-                          "  - {id: ax, type: rec_a, inputs: [x]}\n  - {id: ay, type: rec_b, inputs: [y]}\n"),
-              1);
-    EXPECT_EQ(conversions("  - {id: x, type: want_rgb48, inputs: [src]}\n"
-                          "  - {id: y, type: want_float, inputs: [src]}\n"
-                          "  - {id: ax, type: rec_a, inputs: [x]}\n  - {id: ay, type: rec_b, inputs: [y]}\n"),
-              2);
-    run("  - {id: x, type: want_rgb48, inputs: [src]}\n  - {id: y, type: want_float, inputs: [src]}\n"
+    EXPECT_EQ(
+        conversions(
+            "  - {id: x, type: want_rgb48, inputs: [src]}\n"
+            "  - {id: y, type: want_rgb48_too, inputs: [src]}\n"
+            "  - {id: ax, type: rec_a, inputs: [x]}\n  - {id: ay, type: rec_b, inputs: [y]}\n"),
+        1);
+    EXPECT_EQ(
+        conversions(
+            "  - {id: x, type: want_rgb48, inputs: [src]}\n"
+            "  - {id: y, type: want_float, inputs: [src]}\n"
+            "  - {id: ax, type: rec_a, inputs: [x]}\n  - {id: ay, type: rec_b, inputs: [y]}\n"),
+        2);
+    run("  - {id: x, type: want_rgb48, inputs: [src]}\n  - {id: y, type: want_float, inputs: "
+        "[src]}\n"
         "  - {id: ax, type: rec_a, inputs: [x]}\n  - {id: ay, type: rec_b, inputs: [y]}\n");
     EXPECT_EQ(rgb_.calls.load(), kFrames);
     EXPECT_EQ(flt_.calls.load(), kFrames);
@@ -191,9 +201,14 @@ TEST_F(GraphRunTest, SameResultWithOneAndManyThreads) {
     auto render = [&](int threads) {
         const std::string tag = std::to_string(threads);
         run("  - {id: x, type: want_float, inputs: [src]}\n"
-            "  - {id: h1, type: framemd5, inputs: [x], params: {path: " + dir_ / ("float" + tag + ".md5") + "}}\n"
-            "  - {id: h2, type: framemd5, inputs: [src], params: {path: " + dir_ / ("src" + tag + ".md5") + "}}\n"
-            "  - {id: w, type: writer, inputs: [x], params: {path: " + dir_ / ("out" + tag + ".mkv") + ", codec: ffv1}}\n",
+            "  - {id: h1, type: framemd5, inputs: [x], params: {path: " +
+                dir_ / ("float" + tag + ".md5") +
+                "}}\n"
+                "  - {id: h2, type: framemd5, inputs: [src], params: {path: " +
+                dir_ / ("src" + tag + ".md5") +
+                "}}\n"
+                "  - {id: w, type: writer, inputs: [x], params: {path: " +
+                dir_ / ("out" + tag + ".mkv") + ", codec: ffv1}}\n",
             threads);
     };
     render(1);
@@ -225,8 +240,11 @@ TEST_F(GraphRunTest, FrameMd5MatchesFfmpeg) {
 TEST_F(GraphRunTest, AFailingFilterStopsTheRunAndLeavesNoOutput) {
     const std::string out = dir_ / "out.mkv";
     EXPECT_THROW(run("  - {id: x, type: want_rgb48, inputs: [src], params: {fail_at: 10}}\n"
-                     "  - {id: w, type: writer, inputs: [x], params: {path: " + out + ", codec: ffv1}}\n"
-                     "  - {id: h, type: framemd5, inputs: [src], params: {path: " + dir_ / "h.md5" + "}}\n"),
+                     "  - {id: w, type: writer, inputs: [x], params: {path: " +
+                     out +
+                     ", codec: ffv1}}\n"
+                     "  - {id: h, type: framemd5, inputs: [src], params: {path: " +
+                     dir_ / "h.md5" + "}}\n"),
                  FilterError);
     EXPECT_EQ(dir_.entries(), std::vector<std::string>{"clip.mkv"});
 }
@@ -245,30 +263,77 @@ TEST_F(GraphRunTest, CancellingLeavesNoOutput) {
         }
         CancelToken& cancel;
     };
-    f.create = [&cancel](const ParamSet&, const NodeContext&) { return std::make_unique<CancelAt>(cancel); };
+    f.create = [&cancel](const ParamSet&, const NodeContext&) {
+        return std::make_unique<CancelAt>(cancel);
+    };
     registry_.add(f);
     EXPECT_THROW(run("  - {id: c, type: cancel_at_5, inputs: [src]}\n"
-                     "  - {id: w, type: writer, inputs: [src], params: {path: " + dir_ / "out.mov" + "}}\n",
+                     "  - {id: w, type: writer, inputs: [src], params: {path: " +
+                         dir_ / "out.mov" + "}}\n",
                      2, &cancel),
                  Cancelled);
     EXPECT_EQ(dir_.entries(), std::vector<std::string>{"clip.mkv"});
 }
 
+TEST_F(GraphRunTest, NoOutputAppearsUnlessEveryNodeCompletes) {
+    // A report that fails while completing, after the writer before it has flushed: the
+    // writer's finished master must not appear either.
+    struct FailsAtFinish final : Node {
+        StreamDesc configure(const StreamDesc& in) override { return in; }
+        void finish() override { throw OutputError("report: disk full"); }
+    };
+    FilterInfo f;
+    f.name = "fails_at_finish";
+    f.kind = NodeKind::Analyser;
+    f.thread_safe = false;
+    f.create = [](const ParamSet&, const NodeContext&) {
+        return std::make_unique<FailsAtFinish>();
+    };
+    registry_.add(f);
+    EXPECT_THROW(run("  - {id: w, type: writer, inputs: [src], params: {path: " + dir_ / "m.mkv" +
+                     ", codec: ffv1}}\n  - {id: r, type: fails_at_finish, inputs: [src]}\n"),
+                 OutputError);
+    EXPECT_EQ(dir_.entries(), std::vector<std::string>{"clip.mkv"});
+}
+
+TEST_F(GraphRunTest, ImageSequenceSourceWithManyThreads) {
+    // The sequence reader hands out frames from its own pool; with many threads in flight
+    // and an encoder holding frames it must not run dry.
+    SyntheticOptions o;
+    o.width = 128;
+    o.height = 72;
+    o.frames = 40;
+    auto source = make_synthetic_source(o);
+    WriterConfig cfg = writer_config_for(source->info(), dir_ / "seq.%04d.dpx");
+    cfg.video_codec = "dpx10";
+    CancelToken cancel;
+    encode(*source, cfg, {}, cancel);
+    GraphOptions options;
+    options.schedule.threads = 8;
+    Graph graph(parse_graph_spec(
+                    "nodes:\n  - {id: src, type: source, params: {path: " + dir_ / "seq.%04d.dpx" +
+                        "}}\n  - {id: w, type: writer, "
+                        "input: src, params: {path: " +
+                        dir_ / "seq.%04d.tif" + "}}\n",
+                    "seq.yaml"),
+                registry_, options, cancel);
+    const auto r = graph.run();
+    EXPECT_EQ(r.source.frames, 40);
+}
+
 TEST_F(GraphRunTest, StatsAnalyserReadsTheNativeLumaPlane) {
     const std::string json = dir_ / "stats.json";
     run("  - {id: s, type: stats, inputs: [src], params: {path: " + json + "}}\n");
-    const std::string text = read_file(json);
-    EXPECT_NE(text.find("\"format\": \"yuv422p10\""), std::string::npos);
-    // The synthetic picture spans legal video levels in 10-bit code values.
+    const auto report = nlohmann::json::parse(read_file(json));
+    EXPECT_EQ(report["format"], "yuv422p10");
+    ASSERT_EQ(report["frames"].size(), static_cast<std::size_t>(kFrames));
+    EXPECT_EQ(report["summary"]["frames"], kFrames);
+    // The same average as FFmpeg's signalstats on the first frame.
     const auto ffmpeg = test::run_command(
-        "ffprobe -v error -f lavfi -i " +
-        test::quote("movie=" + clip_ + ",signalstats") +
+        "ffprobe -v error -f lavfi -i " + test::quote("movie=" + clip_ + ",signalstats") +
         " -show_entries frame_tags=lavfi.signalstats.YAVG -of csv=p=0 -read_intervals %+#1");
     ASSERT_EQ(ffmpeg.exit_code, 0) << ffmpeg.output;
-    const double ffmpeg_yavg = std::stod(ffmpeg.output);
-    const auto pos = text.find("\"yavg\": ");
-    ASSERT_NE(pos, std::string::npos);
-    EXPECT_NEAR(std::stod(text.substr(pos + 8)), ffmpeg_yavg, 0.01);
+    EXPECT_NEAR(report["frames"][0]["yavg"].get<double>(), std::stod(ffmpeg.output), 0.01);
 }
 
 }  // namespace

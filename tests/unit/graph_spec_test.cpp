@@ -48,9 +48,12 @@ class GraphSpecTest : public ::testing::Test {
         return "";
     }
 
-    std::string src() const { return "  - {id: src, type: source, params: {path: " + clip_ + "}}\n"; }
+    std::string src() const {
+        return "  - {id: src, type: source, params: {path: " + clip_ + "}}\n";
+    }
     std::string sink(const std::string& input = "src") const {
-        return "  - {id: out, type: framemd5, inputs: [" + input + "], params: {path: " + dir_ / "out.md5" + "}}\n";
+        return "  - {id: out, type: framemd5, inputs: [" + input +
+               "], params: {path: " + dir_ / "out.md5" + "}}\n";
     }
 
     TempDir dir_;
@@ -74,7 +77,8 @@ TEST_F(GraphSpecTest, UnknownParameterPointsAtItsLine) {
                             "  - id: small\n    type: scale\n    inputs: [src]\n    params:\n"
                             "      widht: 64\n" +
                             sink("small"));
-    EXPECT_NE(e.find("g.yaml:7: node 'small' (scale): unknown parameter 'widht'"), std::string::npos)
+    EXPECT_NE(e.find("g.yaml:7: node 'small' (scale): unknown parameter 'widht'"),
+              std::string::npos)
         << e;
 }
 
@@ -155,10 +159,41 @@ TEST_F(GraphSpecTest, ShapeErrors) {
                   .find("node 'b' (framemd5): " + md5 + ": node 'a' writes this file too"),
               std::string::npos);
     // ... and a sink over the source would destroy it.
-    EXPECT_NE(error_of("nodes:\n" + src() + "  - {id: w, type: writer, inputs: [src], params: {path: " +
-                       clip_ + ", overwrite: true}}\n")
+    EXPECT_NE(error_of("nodes:\n" + src() +
+                       "  - {id: w, type: writer, inputs: [src], params: {path: " + clip_ +
+                       ", overwrite: true}}\n")
                   .find("is the graph's source"),
               std::string::npos);
+}
+
+TEST_F(GraphSpecTest, ATransformCannotMakeAPictureItsFormatCannotHold) {
+    // 127 columns of 4:2:2 would fail much later, inside an encoder, with a vaguer message.
+    const auto e = error_of("nodes:\n" + src() +
+                            "  - {id: narrow, type: scale, inputs: [src], params: {width: 127, "
+                            "height: 72}}\n" +
+                            sink("narrow"));
+    EXPECT_NE(e.find("node 'narrow' (scale): would produce a 127x72 yuv422p10 picture"),
+              std::string::npos)
+        << e;
+}
+
+TEST_F(GraphSpecTest, DuplicateKeysAreRefusedNotSilentlyDropped) {
+    auto e = error_of("nodes:\n" + src() +
+                      "  - id: small\n    type: scale\n    inputs: [src]\n    params:\n"
+                      "      width: 64\n      width: 32\n" +
+                      sink("small"));
+    EXPECT_NE(e.find("g.yaml:8: node 'small' (scale): params: 'width' is given twice (also on "
+                     "line 7)"),
+              std::string::npos)
+        << e;
+    try {
+        (void)parse_graph_spec(
+            "{\"nodes\": [{\"id\": \"a\", \"id\": \"b\", \"type\": \"source\"}]}", "g.json");
+        FAIL() << "accepted a duplicate key";
+    } catch (const InputError& err) {
+        EXPECT_NE(std::string(err.what()).find("'id' is given twice"), std::string::npos)
+            << err.what();
+    }
 }
 
 TEST_F(GraphSpecTest, SyntaxErrorsGiveTheLine) {
@@ -178,13 +213,15 @@ TEST_F(GraphSpecTest, SyntaxErrorsGiveTheLine) {
 }
 
 TEST_F(GraphSpecTest, JsonAndYamlGiveTheSameGraphWithLines) {
-    const std::string json = "{\n\t\"version\": 1,\n\t\"nodes\": [\n\t\t{\"id\": \"src\", \"type\": "
-                             "\"source\", \"params\": {\"path\": \"a.mov\", \"audio\": false}},\n"
-                             "\t\t{\"id\": \"s\", \"type\": \"scale\", \"inputs\": [\"src\"],\n"
-                             "\t\t \"params\": {\"width\": 640, \"filter\": \"bicubic\"}}\n\t]\n}\n";
-    const std::string yaml = "version: 1\nnodes:\n  - id: src\n    type: source\n    params: {path: "
-                             "a.mov, audio: false}\n  - id: s\n    type: scale\n    input: src\n"
-                             "    params:\n      width: 640\n      filter: bicubic\n";
+    const std::string json =
+        "{\n\t\"version\": 1,\n\t\"nodes\": [\n\t\t{\"id\": \"src\", \"type\": "
+        "\"source\", \"params\": {\"path\": \"a.mov\", \"audio\": false}},\n"
+        "\t\t{\"id\": \"s\", \"type\": \"scale\", \"inputs\": [\"src\"],\n"
+        "\t\t \"params\": {\"width\": 640, \"filter\": \"bicubic\"}}\n\t]\n}\n";
+    const std::string yaml =
+        "version: 1\nnodes:\n  - id: src\n    type: source\n    params: {path: "
+        "a.mov, audio: false}\n  - id: s\n    type: scale\n    input: src\n"
+        "    params:\n      width: 640\n      filter: bicubic\n";
     const GraphSpec a = parse_graph_spec(json, "g.json");
     const GraphSpec b = parse_graph_spec(yaml, "g.yaml");
     ASSERT_EQ(a.nodes.size(), 2u);
@@ -210,8 +247,9 @@ TEST_F(GraphSpecTest, SetOverridesAreTypedAndChecked) {
     apply_override(spec, "small.width=32");
     EXPECT_EQ(spec.nodes[1].params.at("width").text, "32");
     EXPECT_EQ(error_of(yaml, {"small.width=32"}), "");
-    EXPECT_NE(error_of(yaml, {"small.width=wide"}).find("node 'small' (scale): --set: parameter 'width'"),
-              std::string::npos);
+    EXPECT_NE(
+        error_of(yaml, {"small.width=wide"}).find("node 'small' (scale): --set: parameter 'width'"),
+        std::string::npos);
     EXPECT_THROW(apply_override(spec, "nosuch.width=3"), InputError);
     EXPECT_THROW(apply_override(spec, "small-width"), InputError);
 }
@@ -245,7 +283,8 @@ TEST_F(GraphSpecTest, FormatNoConversionCanSatisfy) {
     encode(*source, cfg, {}, cancel);
     const auto e = error_of("nodes:\n  - {id: src, type: source, params: {path: " + odd +
                             "}}\n  - {id: cut, type: crop, inputs: [src], params: {width: 127}}\n"
-                            "  - {id: odd, type: only420, inputs: [cut]}\n" + sink("odd"));
+                            "  - {id: odd, type: only420, inputs: [cut]}\n" +
+                            sink("odd"));
     EXPECT_NE(e.find("node 'odd' (only420): no conversion gives it a format it takes: a 127x72"),
               std::string::npos)
         << e;

@@ -24,10 +24,10 @@ struct FilterInfo {
     std::string family;  // "io", "transform", "color", "qc", "audio", "plugin"
     std::string help;    // one sentence
     std::vector<ParamSpec> params;
-    bool thread_safe = true;      // process() may run on several frames at once
-    bool needs_in_order = false;  // process() must see frames in presentation order
+    bool thread_safe = true;          // process() may run on several frames at once
+    bool needs_in_order = false;      // process() must see frames in presentation order
     std::string origin = "built-in";  // or the plugin file it came from
-    NodeFactory create;  // not used for sources (the graph opens the reader itself)
+    NodeFactory create;               // not used for sources (the graph opens the reader itself)
 };
 
 class FilterRegistry {

@@ -21,7 +21,7 @@ struct NodeSpec {
     std::string type;
     std::vector<std::string> inputs;  // ids of the nodes feeding this one
     std::map<std::string, RawValue> params;
-    int line = 0;                          // 1-based line in the spec file; 0: not from a file
+    int line = 0;                            // 1-based line in the spec file; 0: not from a file
     std::map<std::string, int> param_lines;  // per parameter; 0 for --set overrides
 };
 
@@ -72,9 +72,8 @@ class Graph {
     // Number of pixel-format conversions the graph inserted.
     [[nodiscard]] int conversions() const;
 
-    // Decodes the source once and runs every branch. Each output is committed (renamed into
-    // place) when its node finishes after the last frame; an error or cancellation during
-    // decoding leaves no output at all, and never a partial one.
+    // Decodes the source once and runs every branch. Outputs are renamed into place only
+    // after every node completed its own: an error or cancellation leaves no output at all.
     GraphRunResult run();
 
   private:

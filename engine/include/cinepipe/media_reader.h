@@ -49,6 +49,10 @@ struct ReaderOptions {
     // Off (the default for transcoding): damaged packets, corrupt pictures and truncation are
     // errors. On (for QC): they are counted in ReadStats and reading goes on.
     bool tolerate_damage = false;
+    // Frames the consumer may keep alive at once (units in flight plus what encoders hold);
+    // readers that hand out frames from their own bounded pool size it from this. 0: a small
+    // default that suits one frame at a time.
+    std::size_t frames_held = 0;
     // Checked while opening and reading (also inside libav's blocking I/O); when it is
     // cancelled, the reader throws Cancelled.
     const CancelToken* cancel = nullptr;

@@ -72,8 +72,15 @@ class MediaWriter {
     [[nodiscard]] virtual PixelFormat input_format() const = 0;
     // Must be called in presentation order.
     virtual void write(const MediaUnit& unit) = 0;
-    // Flushes encoders, finalises the container and renames into place.
-    virtual void finish() = 0;
+    // Flushes encoders and finalises the container, still under the temporary name.
+    virtual void close() = 0;
+    // Renames what close() finalised into place. Kept apart from close() so that a run with
+    // several outputs renames none of them until all are complete.
+    virtual void commit() = 0;
+    void finish() {
+        close();
+        commit();
+    }
     // The final path(s) written (one for a movie, one per frame for a sequence).
     [[nodiscard]] virtual std::vector<std::string> outputs() const = 0;
     // What the output could not keep from the configuration (one sentence each).

@@ -33,8 +33,8 @@ struct StreamDesc {
 
 // What a node learns when it is created.
 struct NodeContext {
-    std::string id;                      // the node's id in the graph, for messages
-    const MediaInfo* source = nullptr;   // the graph's source (timecode, reel, audio layout)
+    std::string id;                     // the node's id in the graph, for messages
+    const MediaInfo* source = nullptr;  // the graph's source (timecode, reel, audio layout)
     // Frames a node's own output pool must be able to keep alive at once: the units in
     // flight plus what frame-threaded encoders downstream still hold. FramePool throws past
     // its bound, so size pools with this.
@@ -71,8 +71,12 @@ class Node {
     // Analysers and sinks: every unit in order; `unit.video` is this node's input (null for
     // audio-only units), `unit.audio` the source's audio.
     virtual void consume(const MediaUnit& unit) { (void)unit; }
-    // After the last unit of a successful run: flush, write reports, commit outputs.
+    // After the last unit of a successful run: flush encoders, complete reports, all still
+    // under temporary names.
     virtual void finish() {}
+    // After every node finished: rename outputs into place. Nothing may be left to fail here
+    // but the rename itself, so that no output appears unless all are complete.
+    virtual void commit() {}
     // Files written (after finish()).
     [[nodiscard]] virtual std::vector<std::string> outputs() const { return {}; }
     // What the node could not honour (one sentence each).

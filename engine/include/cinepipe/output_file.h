@@ -1,15 +1,33 @@
 #pragma once
-// Small outputs (reports, checksum lists) are written like masters: to a temporary name
-// beside the target, renamed into place only when complete.
+// Reports and checksum lists are written like masters: streamed into a temporary file beside
+// the target and renamed into place only when complete, so memory does not grow with clip
+// length and nothing half-written appears at the final name.
 
+#include <memory>
 #include <string>
+#include <string_view>
 
 namespace cinepipe {
 
-// Throws OutputError when `path` exists (without overwrite) or cannot be written.
-void write_file_atomically(const std::string& path, const std::string& contents, bool overwrite);
-// The same check a writer makes before any decoding: the folder exists and is writable, and
-// the file does not exist unless `overwrite`.
-void check_output_path(const std::string& path, bool overwrite);
+class TextOutput {
+  public:
+    // Checks the target (OutputError when it exists without `overwrite`, or its folder is
+    // missing or not writable) and opens the temporary file.
+    TextOutput(const std::string& path, bool overwrite);
+    ~TextOutput();  // removes the temporary unless committed
+    TextOutput(const TextOutput&) = delete;
+    TextOutput& operator=(const TextOutput&) = delete;
+
+    void write(std::string_view text);
+    // Flushes and closes the temporary; throws OutputError when the data did not reach it.
+    void close();
+    // Renames into place (after close()).
+    void commit();
+    [[nodiscard]] const std::string& path() const;
+
+  private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace cinepipe

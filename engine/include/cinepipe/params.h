@@ -56,7 +56,7 @@ class ParamSet {
     // asking for what its own schema does not declare is a programming error.
     [[nodiscard]] bool get_bool(const std::string& name) const;
     [[nodiscard]] std::int64_t get_int(const std::string& name) const;
-    [[nodiscard]] double get_float(const std::string& name) const;  // also accepts Int
+    [[nodiscard]] double get_float(const std::string& name) const;               // also accepts Int
     [[nodiscard]] const std::string& get_string(const std::string& name) const;  // String/Choice
     // True when the spec set it explicitly (not the default).
     [[nodiscard]] bool given(const std::string& name) const;
