@@ -37,3 +37,20 @@ compare "prores_hq -> prores_hq" prores_hq mov -c:v prores_ks -profile:v 3 -vend
 compare "prores_hq -> dnxhr_hqx mxf" dnxhr_hqx mxf -c:v dnxhd -profile:v dnxhr_hqx -pix_fmt yuv422p10le -c:a pcm_s24le
 compare "prores_hq -> ffv1 mkv" ffv1 mkv -c:v ffv1 -level 3 -slices 16 -slicecrc 1 -g 1 -c:a pcm_s24le
 compare "prores_hq -> h264 mp4" h264 mp4 -c:v libx264 -crf 18 -preset medium -pix_fmt yuv420p -c:a aac -b:a 192k
+
+# A graph: one decode fanning out to a ProRes HQ master and a 1280x720 H.264 proxy, against
+# the single ffmpeg command that does the same (split, decoded once too).
+cat >"$work/fanout.yaml" <<YAML
+nodes:
+  - {id: src, type: source, params: {path: "$src"}}
+  - {id: master, type: writer, input: src, params: {path: "$work/gm.mov", codec: prores_hq, overwrite: true}}
+  - {id: small, type: scale, input: src, params: {width: 1280, height: 720, filter: lanczos}}
+  - {id: proxy, type: writer, input: small, params: {path: "$work/gp.mp4", codec: h264, overwrite: true}}
+YAML
+read -r ct cm < <(measure "$cinepipe" render -q "$work/fanout.yaml")
+read -r ft fm < <(measure ffmpeg -v error -y -i "$src" -filter_complex \
+  "[0:v]split=2[m][p];[p]scale=1280:720:flags=lanczos+accurate_rnd+full_chroma_int,format=yuv420p[pv]" \
+  -map "[m]" -map 0:a -c:v prores_ks -profile:v 3 -vendor apl0 -pix_fmt yuv422p10le -c:a pcm_s24le "$work/fm.mov" \
+  -map "[pv]" -map 0:a -c:v libx264 -crf 18 -preset medium -c:a aac -b:a 192k "$work/fp.mp4")
+printf '%-28s %10.2f %10.2f %8.2f %12d %12d\n' "graph: master + 720p proxy" "$ct" "$ft" \
+  "$(echo "$ft / $ct" | bc -l)" $((cm / 1024)) $((fm / 1024))

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job on generated sample dailies: install what is missing, build, write the
-# sample dailies, probe each one and transcode each to a ProRes 422 HQ master.
+# sample dailies, probe each one and transcode each to a ProRes 422 HQ master, then render
+# two sample filter graphs (master + proxy fan-out; a look from the example plugins).
 # Results land in out/ (override with CINEPIPE_OUT).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -23,5 +24,21 @@ while IFS= read -r line; do
   echo "== transcode to $out/masters/${name}_prores_hq.mov"
   "$cinepipe" transcode "$src" -o "$out/masters/${name}_prores_hq.mov" --codec prores_hq --overwrite
 done < "$out/dailies.txt"
+
+# Filter graphs: one decode feeding a master, a proxy and luma stats; then a look made of the
+# example plugins. The sample graphs name out/dailies and out/render; --set points them here.
+mkdir -p "$out/render"
+clip="$out/dailies/A001C001_prores_hq.mov"
 echo
-echo "demo: done; masters in $out/masters"
+echo "== render samples/graphs/master_proxy.yaml (decoded once: master + 640x360 proxy + stats)"
+"$cinepipe" render "$root/samples/graphs/master_proxy.yaml" --overwrite \
+  --set src.path="$clip" --set master.path="$out/render/A001C001_master.mov" \
+  --set proxy_scale.width=640 --set proxy_scale.height=360 \
+  --set proxy.path="$out/render/A001C001_proxy.mp4" \
+  --set levels.path="$out/render/A001C001_stats.json"
+echo "== render samples/graphs/plugin_look.yaml (vignette and grain example plugins)"
+"$cinepipe" render "$root/samples/graphs/plugin_look.yaml" --overwrite \
+  --plugin-path "${CINEPIPE_BUILD_DIR:-$root/build}/plugins" \
+  --set src.path="$clip" --set master.path="$out/render/A001C001_look.mov"
+echo
+echo "demo: done; masters in $out/masters, graph renders in $out/render"
