@@ -7,9 +7,7 @@
 #include "cinepipe/graph.h"
 
 #include <fmt/format.h>
-#include <tbb/global_control.h>
 #include <tbb/parallel_pipeline.h>
-#include <tbb/task_arena.h>
 
 #include <algorithm>
 #include <chrono>
@@ -568,10 +566,7 @@ GraphRunResult Graph::run() {
         }
     };
     const auto& policy = g.options.schedule;
-    tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism,
-                                    static_cast<std::size_t>(policy.resolved_threads()) + 1);
-    tbb::task_arena arena(policy.resolved_threads());
-    arena.execute([&] {
+    run_with_thread_budget(policy, [&] {
         tbb::parallel_pipeline(
             static_cast<std::size_t>(policy.resolved_in_flight()),
             filter & tbb::make_filter<Work, void>(tbb::filter_mode::serial_in_order, done));

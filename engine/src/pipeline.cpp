@@ -22,6 +22,16 @@ int SchedulePolicy::resolved_in_flight() const {
     return 2 * resolved_threads() + 2;
 }
 
+void run_with_thread_budget(const SchedulePolicy& policy, const std::function<void()>& body) {
+    // The arena caps the work at the requested thread count. global_control lifts TBB's
+    // default cap (the core count) when more threads are asked for, without its warning on
+    // stderr.
+    tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism,
+                                    static_cast<std::size_t>(policy.resolved_threads()) + 1);
+    tbb::task_arena arena(policy.resolved_threads());
+    arena.execute(body);
+}
+
 void run_pipeline(MediaReader& reader, const PipelineStages& stages, const SchedulePolicy& policy,
                   const CancelToken& cancel) {
     using clock = std::chrono::steady_clock;
@@ -53,14 +63,8 @@ void run_pipeline(MediaReader& reader, const PipelineStages& stages, const Sched
         }
     };
 
-    // The arena caps the pipeline at the requested thread count; the token count caps the
-    // units (and so the frames) alive at once.
-    // global_control lifts TBB's default cap (the core count) when more threads are asked
-    // for, without its warning on stderr.
-    tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism,
-                                    static_cast<std::size_t>(policy.resolved_threads()) + 1);
-    tbb::task_arena arena(policy.resolved_threads());
-    arena.execute([&] {
+    // The token count caps the units (and so the frames) alive at once.
+    run_with_thread_budget(policy, [&] {
         tbb::parallel_pipeline(
             static_cast<std::size_t>(policy.resolved_in_flight()),
             tbb::make_filter<void, MediaUnit>(tbb::filter_mode::serial_in_order, read) &

@@ -1,22 +1,6 @@
 /* A plugin whose filter has parameters but leaves param_spec_size 0: the host cannot walk the
  * schema and must refuse it. */
-#include <stddef.h>
-
-#include "cinepipe/plugin_api.h"
-
-static int create(const cp_param_value* values, uint32_t value_count, int32_t width, int32_t height,
-                  int32_t format, void** instance, char* err, size_t err_size) {
-    (void)values, (void)value_count, (void)width, (void)height, (void)format, (void)err,
-        (void)err_size;
-    *instance = NULL;
-    return CP_OK;
-}
-
-static int process(void* instance, const cp_const_image* in, cp_image* out,
-                   const cp_frame_info* frame, char* err, size_t err_size) {
-    (void)instance, (void)in, (void)out, (void)frame, (void)err, (void)err_size;
-    return CP_OK;
-}
+#include "noop_filter.h"
 
 static const cp_param_spec params[] = {
     {.name = "level", .type = CP_PARAM_FLOAT, .default_number = 0.5, .min = 0, .max = 1}};
@@ -31,8 +15,8 @@ static const cp_filter_desc filters[] = {{.struct_size = sizeof(cp_filter_desc),
                                           .param_spec_size = 0,
                                           .formats = formats,
                                           .format_count = 1,
-                                          .create = create,
-                                          .process = process}};
+                                          .create = noop_create,
+                                          .process = noop_process}};
 static const cp_plugin_desc plugin = {.api_version = CINEPIPE_PLUGIN_API_VERSION,
                                       .struct_size = sizeof(cp_plugin_desc),
                                       .name = "bad_param_size",

@@ -15,6 +15,7 @@
 #include "cinepipe/graph.h"
 #include "cinepipe/samples.h"
 #include "cinepipe/transcode.h"
+#include "clip_fixture.h"
 #include "test_support.h"
 
 namespace cinepipe {
@@ -78,16 +79,8 @@ class GraphRunTest : public ::testing::Test {
   protected:
     void SetUp() override {
         register_builtin_filters(registry_);
-        SyntheticOptions o;
-        o.width = 160;
-        o.height = 90;
-        o.frames = kFrames;
-        auto source = make_synthetic_source(o);
         clip_ = dir_ / "clip.mkv";
-        WriterConfig cfg = writer_config_for(source->info(), clip_);
-        cfg.video_codec = "ffv1";
-        CancelToken cancel;
-        encode(*source, cfg, {}, cancel);
+        test::write_clip(clip_, "ffv1", test::small_clip(160, 90, kFrames));
         add_recorder("rec_a", a_);
         add_recorder("rec_b", b_);
         add_wants("want_rgb48", PixelFormat::Rgb48, rgb_);
@@ -299,15 +292,8 @@ TEST_F(GraphRunTest, NoOutputAppearsUnlessEveryNodeCompletes) {
 TEST_F(GraphRunTest, ImageSequenceSourceWithManyThreads) {
     // The sequence reader hands out frames from its own pool; with many threads in flight
     // and an encoder holding frames it must not run dry.
-    SyntheticOptions o;
-    o.width = 128;
-    o.height = 72;
-    o.frames = 40;
-    auto source = make_synthetic_source(o);
-    WriterConfig cfg = writer_config_for(source->info(), dir_ / "seq.%04d.dpx");
-    cfg.video_codec = "dpx10";
+    test::write_clip(dir_ / "seq.%04d.dpx", "dpx10", test::small_clip(128, 72, 40));
     CancelToken cancel;
-    encode(*source, cfg, {}, cancel);
     GraphOptions options;
     options.schedule.threads = 8;
     Graph graph(parse_graph_spec(

@@ -10,6 +10,7 @@
 #include "cinepipe/graph.h"
 #include "cinepipe/samples.h"
 #include "cinepipe/transcode.h"
+#include "clip_fixture.h"
 #include "test_support.h"
 
 namespace cinepipe {
@@ -21,16 +22,8 @@ class GraphSpecTest : public ::testing::Test {
   protected:
     void SetUp() override {
         register_builtin_filters(registry_);
-        SyntheticOptions o;
-        o.width = 128;
-        o.height = 72;
-        o.frames = 6;
-        auto source = make_synthetic_source(o);
         clip_ = dir_ / "clip.mkv";
-        WriterConfig cfg = writer_config_for(source->info(), clip_);
-        cfg.video_codec = "ffv1";
-        CancelToken cancel;
-        encode(*source, cfg, {}, cancel);
+        test::write_clip(clip_, "ffv1", test::small_clip(128, 72, 6));
     }
 
     // The one-line error building this graph gives ("" when it builds).
@@ -270,17 +263,10 @@ TEST_F(GraphSpecTest, FormatNoConversionCanSatisfy) {
     f.create = [](const ParamSet&, const NodeContext&) { return std::make_unique<Only420>(); };
     registry_.add(f);
     // 127 columns cannot be 4:2:0.
-    SyntheticOptions o;
-    o.width = 128;
-    o.height = 72;
-    o.frames = 2;
+    SyntheticOptions o = test::small_clip(128, 72, 2);
     o.format = PixelFormat::Yuv444p10;
-    auto source = make_synthetic_source(o);
     const std::string odd = dir_ / "odd.mkv";
-    WriterConfig cfg = writer_config_for(source->info(), odd);
-    cfg.video_codec = "ffv1";
-    CancelToken cancel;
-    encode(*source, cfg, {}, cancel);
+    test::write_clip(odd, "ffv1", o);
     const auto e = error_of("nodes:\n  - {id: src, type: source, params: {path: " + odd +
                             "}}\n  - {id: cut, type: crop, inputs: [src], params: {width: 127}}\n"
                             "  - {id: odd, type: only420, inputs: [cut]}\n" +

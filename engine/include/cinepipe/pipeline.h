@@ -37,6 +37,10 @@ struct PipelineStages {
     ProgressCallback progress;  // may be empty; called from the sink stage
 };
 
+// Runs `body` (which starts oneTBB work, e.g. a parallel_pipeline) with exactly the
+// policy's number of worker threads, also when that is more than the core count.
+void run_with_thread_budget(const SchedulePolicy& policy, const std::function<void()>& body);
+
 void run_pipeline(MediaReader& reader, const PipelineStages& stages, const SchedulePolicy& policy,
                   const CancelToken& cancel);
 
