@@ -138,9 +138,7 @@ struct Graph::Impl {
                 for (const auto& [name, l] : n.param_lines)
                     if (std::string(e.what()).find(fmt::format("'{}'", name)) != std::string::npos)
                         line = l;
-                std::string what = e.what();
-                if (line == 0) what = "--set: " + what;
-                fail(i, what, line);
+                fail(i, fmt::format("{}{}", line == 0 ? "--set: " : "", e.what()), line);
             }
         }
     }

@@ -185,6 +185,7 @@ ParamSet validate_params(const std::vector<ParamSpec>& schema,
                                        [&](const ParamSpec& s) { return s.name == name; });
         if (known) continue;
         std::vector<std::string> names;
+        names.reserve(schema.size());
         for (const auto& s : schema) names.push_back(s.name);
         throw std::invalid_argument(
             names.empty()
