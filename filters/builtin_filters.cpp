@@ -6,6 +6,7 @@ void register_builtin_filters(FilterRegistry& registry) {
     register_io_nodes(registry);
     register_transform_filters(registry);
     register_qc_filters(registry);
+    register_color_filters(registry);
 }
 
 }  // namespace cinepipe

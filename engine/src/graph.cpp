@@ -393,6 +393,8 @@ struct Graph::Impl {
                     n.out_slot = step.output_slot;
                     step.label = fmt::format("{}: {} ({} -> {})", n.spec->id, n.info->name,
                                              describe(given), describe(out));
+                    if (const std::string d = n.node->describe(); !d.empty())
+                        step.label += ": " + d;
                 } else {
                     step.kind = Step::Kind::Consume;
                     step.label =

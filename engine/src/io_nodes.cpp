@@ -6,6 +6,7 @@
 
 #include "cinepipe/error.h"
 #include "cinepipe/filter_registry.h"
+#include "cinepipe/frame_converter.h"
 #include "cinepipe/media_writer.h"
 #include "cinepipe/transcode.h"
 
@@ -27,7 +28,17 @@ class WriterNode final : public Node {
         cfg.sample_aspect = in.sample_aspect;
         cfg.tags = in.tags;
         cfg.field_order = in.field_order;
-        cfg.source_format = in.format;
+        // Float RGB arriving from colour work is a working format, not a delivery choice: a
+        // lossless master (FFV1) goes back to the camera original's YUV sampling and depth.
+        // YUV arriving here was chosen by the graph (a `format` node) and is kept.
+        const auto& src = ctx_.source->video;
+        cfg.source_format = info(in.format).family == ColorFamily::Rgb && src &&
+                                    info(src->working_format).family == ColorFamily::Yuv
+                                ? src->working_format
+                                : in.format;
+        // The tags of the frames the encoder will get: RGB turned back into YUV gets the
+        // matrix and range the conversion gives it.
+        cfg.tags = converted_tags(in.tags, in.format, *cfg.source_format);
         cfg.has_alpha = info(in.format).has_alpha;
         if (const std::string& codec = params_.get_string("codec"); codec != "auto")
             cfg.video_codec = codec;

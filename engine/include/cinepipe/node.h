@@ -77,6 +77,9 @@ class Node {
     // After every node finished: rename outputs into place. Nothing may be left to fail here
     // but the rename itself, so that no output appears unless all are complete.
     virtual void commit() {}
+    // What this node does with its parameters resolved, for the plan (e.g. the colour
+    // operations a grade applies); empty when the type and sizes say it all.
+    [[nodiscard]] virtual std::string describe() const { return {}; }
     // Files written (after finish()).
     [[nodiscard]] virtual std::vector<std::string> outputs() const { return {}; }
     // What the node could not honour (one sentence each).

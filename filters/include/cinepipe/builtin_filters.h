@@ -11,5 +11,6 @@ void register_builtin_filters(FilterRegistry& registry);
 
 void register_transform_filters(FilterRegistry& registry);  // filters/transform
 void register_qc_filters(FilterRegistry& registry);         // filters/qc
+void register_color_filters(FilterRegistry& registry);      // filters/color
 
 }  // namespace cinepipe

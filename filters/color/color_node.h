@@ -1,0 +1,37 @@
+#pragma once
+// Private to filters/color: the node every colour filter is, around one ColorProcessor built
+// when the graph is validated and shared by every frame in flight.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cinepipe/color.h"
+#include "cinepipe/filter_registry.h"
+
+namespace cinepipe::color {
+
+class ColorNode final : public Node {
+  public:
+    ColorNode(std::shared_ptr<const ColorProcessor> processor, std::size_t pool_size);
+    // Float planar RGB: colour work never goes through 8 or 10 bits; alpha is kept.
+    std::vector<PixelFormat> accepted_formats(const StreamDesc& in) override;
+    StreamDesc configure(const StreamDesc& in) override;
+    FramePtr process(const FramePtr& in) override;
+    [[nodiscard]] std::string describe() const override { return processor_->description(); }
+
+  private:
+    std::shared_ptr<const ColorProcessor> processor_;
+    std::size_t pool_size_;
+    std::unique_ptr<FramePool> pool_;
+    ColorTags out_tags_;
+};
+
+FilterInfo ocio_filter_info();
+FilterInfo cdl_filter_info();
+FilterInfo lut_filter_info();
+
+ParamSpec string_param(std::string name, std::string def, std::string help);
+ParamSpec bool_param(std::string name, bool def, std::string help);
+
+}  // namespace cinepipe::color

@@ -1,0 +1,192 @@
+// End-to-end `cinepipe grade`: LUTs against FFmpeg's lut3d (tetrahedral), identity grades as
+// exact no-ops, OCIO conversions tagging the output, per-clip CDLs from a .ccc, and bad
+// grading files as one clear line before any output exists.
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "cli_support.h"
+
+namespace cinepipe {
+namespace {
+
+using nlohmann::json;
+using test::cinepipe;
+using test::expect_one_line_error;
+using test::ffprobe;
+using test::quote;
+using test::run_command;
+using test::TempDir;
+
+void write_cube(const std::string& path, int n = 17) {
+    std::ofstream out(path);
+    out << "LUT_3D_SIZE " << n << "\n";
+    for (int b = 0; b < n; ++b)
+        for (int g = 0; g < n; ++g)
+            for (int r = 0; r < n; ++r) {
+                const double R = r / double(n - 1), G = g / double(n - 1), B = b / double(n - 1);
+                out << std::pow(0.8 * R + 0.2 * G, 0.9) << " " << (0.1 * R + 0.8 * G + 0.1 * B)
+                    << " " << std::sqrt(0.3 * G + 0.7 * B) << "\n";
+            }
+}
+
+// Root-mean-square difference per plane (Y, U, V) of two videos of one format, over all
+// frames, in code values of that format (FFmpeg's psnr filter gives the squared errors).
+// Frames are paired by number: the two files' timestamps need not agree.
+std::array<double, 3> rms_difference(const std::string& a, const std::string& b) {
+    const auto r = run_command("ffmpeg -v error -i " + quote(a) + " -i " + quote(b) +
+                               " -lavfi \"[0:v]settb=1/24,setpts=N[a];[1:v]settb=1/24,setpts=N[b];"
+                               "[a][b]psnr=stats_file=-\" -f null - 2>&1");
+    std::array<double, 3> sum{};
+    int frames = 0;
+    std::istringstream in(r.output);
+    for (std::string line; std::getline(in, line);) {
+        if (line.find("mse_y:") == std::string::npos) continue;
+        const char* keys[] = {"mse_y:", "mse_u:", "mse_v:"};
+        for (int i = 0; i < 3; ++i)
+            sum[static_cast<std::size_t>(i)] += std::stod(line.substr(line.find(keys[i]) + 6));
+        ++frames;
+    }
+    EXPECT_GT(frames, 0) << r.output;
+    for (auto& s : sum) s = std::sqrt(s / std::max(frames, 1));
+    return sum;
+}
+
+std::string framemd5s(const std::string& path) {
+    const auto r =
+        run_command("ffmpeg -v error -i " + quote(path) + " -map 0:v -f framemd5 - | grep -v '^#'");
+    std::string hashes;
+    std::istringstream in(r.output);
+    for (std::string line; std::getline(in, line);)
+        hashes += line.substr(line.rfind(',') + 1) + "\n";
+    return hashes;
+}
+
+class Grade : public ::testing::Test {
+  protected:
+    static void SetUpTestSuite() {
+        dailies_ = std::make_unique<TempDir>();
+        const auto r = cinepipe("samples -q " + quote(dailies_->path().string()) +
+                                " --duration 0.5 --size 320x180");
+        ASSERT_EQ(r.exit_code, 0) << r.output;
+        clip_ = *dailies_ / "A001C001_prores_hq.mov";
+        lossless_ = *dailies_ / "A001C004_ffv1.mkv";
+    }
+    static void TearDownTestSuite() { dailies_.reset(); }
+    static inline std::unique_ptr<TempDir> dailies_;
+    static inline std::string clip_;
+    static inline std::string lossless_;
+    TempDir out_;
+};
+
+TEST_F(Grade, CubeMatchesFfmpegLut3dTetrahedral) {
+    write_cube(out_ / "look.cube");
+    const auto r = cinepipe("grade -q " + quote(clip_) + " -o " + quote(out_ / "ours.mkv") +
+                            " --codec ffv1 --lut " + quote(out_ / "look.cube"));
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    // The ffmpeg command done right: its automatic conversion back to YUV would use the BT.601
+    // matrix on this BT.709 clip (about 25 code values of luma off), so both conversions
+    // name BT.709 and limited range, as cinepipe does from the clip's own tags.
+    test::ffmpeg("-i " + quote(clip_) +
+                 " -vf scale=in_color_matrix=bt709:in_range=tv:flags=accurate_rnd+full_chroma_int+"
+                 "full_chroma_inp,format=gbrpf32le,lut3d=file=" +
+                 quote(out_ / "look.cube") +
+                 ":interp=tetrahedral,scale=out_color_matrix=bt709:out_range=tv:flags=accurate_rnd+"
+                 "full_chroma_int,format=yuv422p10le -c:v ffv1 " +
+                 quote(out_ / "ffmpeg.mkv"));
+    const auto d = rms_difference(out_ / "ours.mkv", out_ / "ffmpeg.mkv");
+    // Below one 10-bit code value (as RMS, which bounds the mean difference).
+    for (int i = 0; i < 3; ++i) EXPECT_LT(d[static_cast<std::size_t>(i)], 1.0) << "plane " << i;
+    // And the LUT did change the picture.
+    const auto changed = rms_difference(out_ / "ours.mkv", clip_);
+    EXPECT_GT(changed[0] + changed[1] + changed[2], 5.0);
+}
+
+TEST_F(Grade, IdentityLutAndUnityCdlAreBitExact) {
+    {
+        std::ofstream id(out_ / "identity.cube");
+        id << "LUT_3D_SIZE 2\n0 0 0\n1 0 0\n0 1 0\n1 1 0\n0 0 1\n1 0 1\n0 1 1\n1 1 1\n";
+    }
+    const auto r = cinepipe("grade -q " + quote(lossless_) + " -o " + quote(out_ / "same.mkv") +
+                            " --codec ffv1 --slope 1,1,1 --offset 0,0,0 --power 1 --sat 1 --lut " +
+                            quote(out_ / "identity.cube"));
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(framemd5s(out_ / "same.mkv"), framemd5s(lossless_));
+    EXPECT_FALSE(framemd5s(lossless_).empty());
+}
+
+TEST_F(Grade, OcioConversionTagsTheOutput) {
+    const auto r = cinepipe("grade -q " + quote(clip_) + " -o " + quote(out_ / "709.mov") +
+                            " --from logc3 --to rec709");
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    const json s = ffprobe(
+        "-select_streams v:0 -show_entries stream=color_primaries,color_transfer,color_space " +
+        quote(out_ / "709.mov"))["streams"][0];
+    EXPECT_EQ(s["color_primaries"], "bt709");
+    EXPECT_EQ(s["color_transfer"], "bt709");
+    EXPECT_EQ(s["color_space"], "bt709");
+}
+
+TEST_F(Grade, CdlFromACollectionIsPickedByClipName) {
+    const std::string ccc = out_ / "day.ccc";
+    std::ofstream(ccc) << R"(<ColorCorrectionCollection xmlns="urn:ASC:CDL:v1.2">
+  <ColorCorrection id="A001C001_prores_hq"><SOPNode><Slope>1.4 1 0.7</Slope><Offset>0 0 0</Offset><Power>1 1 1</Power></SOPNode><SatNode><Saturation>1</Saturation></SatNode></ColorCorrection>
+  <ColorCorrection id="OTHER"><SOPNode><Slope>1 1 1</Slope><Offset>0 0 0</Offset><Power>1 1 1</Power></SOPNode><SatNode><Saturation>1</Saturation></SatNode></ColorCorrection>
+</ColorCorrectionCollection>
+)";
+    const auto r = cinepipe("grade " + quote(clip_) + " -o " + quote(out_ / "cdl.mkv") +
+                            " --codec ffv1 --cdl " + quote(ccc));
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_NE(r.output.find("CDL A001C001_prores_hq"), std::string::npos) << r.output;
+    EXPECT_EQ(ffprobe("-select_streams v:0 -show_entries stream=pix_fmt " +
+                      quote(out_ / "cdl.mkv"))["streams"][0]["pix_fmt"],
+              "yuv422p10le");  // a lossless master keeps the camera original's sampling
+    const auto d = rms_difference(out_ / "cdl.mkv", clip_);
+    EXPECT_GT(d[1] + d[2], 5.0);  // the slope moved the colour
+    // A clip no correction names: one line listing the ids.
+    std::ofstream(out_ / "other.ccc") << R"(<ColorCorrectionCollection xmlns="urn:ASC:CDL:v1.2">
+  <ColorCorrection id="X1"><SOPNode><Slope>1 1 1</Slope><Offset>0 0 0</Offset><Power>1 1 1</Power></SOPNode></ColorCorrection>
+  <ColorCorrection id="X2"><SOPNode><Slope>1 1 1</Slope><Offset>0 0 0</Offset><Power>1 1 1</Power></SOPNode></ColorCorrection>
+</ColorCorrectionCollection>
+)";
+    expect_one_line_error(cinepipe("grade " + quote(clip_) + " -o " + quote(out_ / "x.mkv") +
+                                   " --cdl " + quote(out_ / "other.ccc")),
+                          2, "(ids: X1, X2)");
+}
+
+TEST_F(Grade, ToAnImageSequence) {
+    write_cube(out_ / "look.cube");
+    const auto r = cinepipe("grade -q " + quote(clip_) + " -o " + quote(out_ / "g.%06d.tif") +
+                            " --lut " + quote(out_ / "look.cube"));
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(test::count_entries(out_.path()), 1u + 12u);  // the cube and 12 frames
+}
+
+TEST_F(Grade, BadGradingInputIsOneLineAndWritesNothing) {
+    std::ofstream(out_ / "bad.cube") << "LUT_3D_SIZE 2\n0 0 0\n1 0 zero\n";
+    expect_one_line_error(cinepipe("grade " + quote(clip_) + " -o " + quote(out_ / "o.mov") +
+                                   " --lut " + quote(out_ / "bad.cube")),
+                          2, "bad.cube");
+    expect_one_line_error(cinepipe("grade " + quote(clip_) + " -o " + quote(out_ / "o.mov") +
+                                   " --lut " + quote(out_ / "missing.cube")),
+                          2, "missing.cube: LUT file not found");
+    expect_one_line_error(cinepipe("grade " + quote(clip_) + " -o " + quote(out_ / "o.mov") +
+                                   " --from logc9 --to rec709"),
+                          2, "unknown colour space 'logc9'");
+    expect_one_line_error(cinepipe("grade " + quote(clip_) + " -o " + quote(out_ / "o.mov") +
+                                   " --from logc3 --display Rec.709 --view Nope"),
+                          2, "has no view 'Nope'");
+    std::ofstream(out_ / "bad.cc") << "<ColorCorrection><SOPNode><Slope>one</Slope>";
+    expect_one_line_error(cinepipe("grade " + quote(clip_) + " -o " + quote(out_ / "o.mov") +
+                                   " --cdl " + quote(out_ / "bad.cc")),
+                          2, "bad.cc");
+    EXPECT_EQ(test::count_entries(out_.path()), 2u);  // only the two bad files
+}
+
+}  // namespace
+}  // namespace cinepipe
