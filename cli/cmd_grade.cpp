@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "cinepipe/ale.h"
 #include "cinepipe/color.h"
 #include "cinepipe/error.h"
 #include "cinepipe/graph.h"
@@ -28,6 +29,7 @@ struct GradeArgs {
     std::string look;
     std::string cdl;
     std::string cdl_id;
+    std::string ale;
     std::string slope;
     std::string offset;
     std::string power;
@@ -75,6 +77,19 @@ std::string pick_cdl_id(const GradeArgs& a) {
         a.cdl, info.clip_name.empty() ? stem : info.clip_name, info.reel_name, a.input, ids));
 }
 
+// The ALE row for this clip: by its name, its file, or its reel when the reel has one row.
+ShotGrade shot_from_ale(const GradeArgs& a) {
+    const auto grades = load_ale(a.ale);
+    ReaderOptions ro;
+    ro.sequence_rate = parse_rate(a.rate);
+    const MediaInfo info = probe(a.input, ro);
+    const std::string file = std::filesystem::path(a.input).filename().string();
+    if (auto g = match_shot(grades, info.clip_name, file, info.reel_name)) return *g;
+    throw InputError(fmt::format("{}: no graded row for clip '{}' (file {}, reel '{}'); {} rows are "
+                                 "graded",
+                                 a.ale, info.clip_name, file, info.reel_name, grades.size()));
+}
+
 GraphSpec grade_graph(const GradeArgs& a) {
     GraphSpec spec;
     spec.path = "grade";
@@ -92,8 +107,21 @@ GraphSpec grade_graph(const GradeArgs& a) {
     }
     const bool cdl_values =
         !a.slope.empty() || !a.offset.empty() || !a.power.empty() || !a.sat.empty();
-    if (!a.cdl.empty() && cdl_values)
-        throw InputError("give --cdl or --slope/--offset/--power/--sat, not both");
+    if (int(!a.cdl.empty()) + int(!a.ale.empty()) + int(cdl_values) > 1)
+        throw InputError("give one of --cdl, --ale or --slope/--offset/--power/--sat");
+    if (!a.ale.empty()) {
+        const ShotGrade g = shot_from_ale(a);
+        const auto triplet = [](const std::array<double, 3>& v) {
+            return fmt::format("{:.17g},{:.17g},{:.17g}", v[0], v[1], v[2]);
+        };
+        NodeSpec n = node("cdl", "cdl", last,
+                          {{"slope", triplet(g.cdl.slope)},
+                           {"offset", triplet(g.cdl.offset)},
+                           {"power", triplet(g.cdl.power)}});
+        n.params["sat"] = RawValue{fmt::format("{:.17g}", g.cdl.saturation), false};
+        spec.nodes.push_back(n);
+        last = "cdl";
+    }
     if (!a.cdl.empty()) {
         spec.nodes.push_back(node("cdl", "cdl", last, {{"file", a.cdl}, {"id", pick_cdl_id(a)}}));
         last = "cdl";
@@ -154,7 +182,11 @@ Runner add_grade(CLI::App& app, GlobalOptions& global) {
     app.add_option("--look", a->look, "OCIO look(s) to apply");
     app.add_option("--cdl", a->cdl, "ASC CDL file (.cdl, .cc, .ccc)");
     app.add_option("--cdl-id", a->cdl_id,
-                   "ColorCorrection id in --cdl (default: the clip's name, then its reel)");
+                   "ColorCorrection id in --cdl (default: the one matching the clip's name, its file "
+                   "name, or its reel)");
+    app.add_option("--ale", a->ale,
+                   "Avid ALE whose ASC_SOP/ASC_SAT columns grade this clip (matched by clip "
+                   "name, file name, or a reel with one row)");
     app.add_option("--slope", a->slope, "CDL slope R,G,B");
     app.add_option("--offset", a->offset, "CDL offset R,G,B");
     app.add_option("--power", a->power, "CDL power R,G,B");
@@ -179,6 +211,8 @@ Runner add_grade(CLI::App& app, GlobalOptions& global) {
         }
         if (a->input.empty() || a->output.empty())
             throw InputError("grade needs IN and -o OUT (or --list)");
+        if (!a->view.empty() && a->display.empty())
+            throw InputError("--view needs --display");
         const GraphSpec spec = grade_graph(*a);
         const FilterRegistry registry = make_registry(a->plugin_paths);
         GraphOptions options;

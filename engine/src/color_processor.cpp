@@ -84,8 +84,8 @@ std::string ocio_reason(const std::string& what) {
     return s;
 }
 
-// Tags for the destinations cinepipe can name; anything else (a log encoding, ACES) has no
-// H.273 description a player would honour, so the caller keeps what it had.
+// Tags for the destination of a conversion: the ones cinepipe can name, unspecified for the
+// rest.
 std::optional<ColorTags> tags_for(const OCIO::Config& config, const std::string& name) {
     std::string n = lower(name);
     if (auto cs = config.getColorSpace(name.c_str())) n = lower(cs->getName());
@@ -106,7 +106,10 @@ std::optional<ColorTags> tags_for(const OCIO::Config& config, const std::string&
         t.primaries = ColorPrimaries::Bt709;
         t.transfer = TransferCharacteristic::Bt709;
     } else {
-        return std::nullopt;
+        // A log encoding, ACES, a studio space: no H.273 tag describes it, and keeping the
+        // input's tags would label log pictures as Rec.709.
+        t.primaries = ColorPrimaries::Unspecified;
+        t.transfer = TransferCharacteristic::Unspecified;
     }
     return t;
 }

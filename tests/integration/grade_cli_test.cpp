@@ -159,6 +159,24 @@ TEST_F(Grade, CdlFromACollectionIsPickedByClipName) {
                           2, "(ids: X1, X2)");
 }
 
+TEST_F(Grade, CdlFromAnAleRowForThisClip) {
+    std::ofstream(out_ / "day.ale")
+        << "Heading\nFIELD_DELIM\tTABS\n\nColumn\nName\tTape\tASC_SOP\tASC_SAT\n\nData\n"
+        << "A001C001_prores_hq\tA001\t(1.4 1 0.7)(0 0 0)(1 1 1)\t1\n"
+        << "A001C009\tA001\t(1 1 1)(0 0 0)(1 1 1)\t1\n";
+    const auto r = cinepipe("grade -q " + quote(clip_) + " -o " + quote(out_ / "ale.mkv") +
+                            " --codec ffv1 --ale " + quote(out_ / "day.ale"));
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    const auto d = rms_difference(out_ / "ale.mkv", clip_);
+    EXPECT_GT(d[1] + d[2], 5.0);
+    std::ofstream(out_ / "none.ale")
+        << "Heading\nFIELD_DELIM\tTABS\n\nColumn\nName\tTape\tASC_SOP\n\nData\n"
+        << "X\tA001\t(1 1 1)(0 0 0)(1 1 1)\nY\tA001\t(1 1 1)(0 0 0)(1 1 1)\n";
+    expect_one_line_error(cinepipe("grade " + quote(clip_) + " -o " + quote(out_ / "n.mkv") +
+                                   " --ale " + quote(out_ / "none.ale")),
+                          2, "no graded row for clip 'A001C001_prores_hq'");
+}
+
 TEST_F(Grade, ToAnImageSequence) {
     write_cube(out_ / "look.cube");
     const auto r = cinepipe("grade -q " + quote(clip_) + " -o " + quote(out_ / "g.%06d.tif") +

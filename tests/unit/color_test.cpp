@@ -10,8 +10,10 @@
 #include <cmath>
 #include <fstream>
 #include <random>
+#include <sstream>
 
 #include "cinepipe/error.h"
+#include "default_ocio_config.h"
 #include "test_support.h"
 
 namespace cinepipe {
@@ -172,6 +174,9 @@ TEST(Color, ConfigConversionEqualsOcio) {
     auto out = pool.acquire();
     const auto processor = ColorProcessor::create({{}, {op}});
     processor->apply(in, *out);
+    std::istringstream text(default_ocio_config_text());
+    const auto config = OCIO::Config::CreateFromStream(text);
+    EXPECT_LT(max_difference(ocio_reference(config->getProcessor("logc3", "rec709"), in), *out), 1e-6);
     ASSERT_TRUE(processor->output_tags().has_value());
     EXPECT_EQ(processor->output_tags()->primaries, ColorPrimaries::Bt709);
     EXPECT_FALSE(processor->is_noop());

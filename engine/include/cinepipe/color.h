@@ -85,8 +85,10 @@ class ColorProcessor {
     [[nodiscard]] bool is_noop() const;
     // One line: "ARRI LogC3 (EI800) / AWG -> Rec.1886 Rec.709 - Display; CDL A001; LUT show.cube"
     [[nodiscard]] const std::string& description() const;
-    // The colour tags the output should carry where the last conversion's destination is one
-    // cinepipe recognises (Rec.709, sRGB, linear Rec.709, Rec.2020); otherwise nullopt.
+    // The primaries and transfer the output carries after the chain's last colour-space or
+    // display conversion: Rec.709, sRGB, linear Rec.709 or Rec.2020 where recognised,
+    // unspecified for other destinations (log, ACES); nullopt when the chain converts no colour
+    // space (CDLs and LUTs keep the input's tags).
     [[nodiscard]] const std::optional<ColorTags>& output_tags() const;
 
   private:
