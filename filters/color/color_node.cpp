@@ -1,16 +1,81 @@
 #include "color_node.h"
 
+#include <algorithm>
+#include <cstring>
+
 #include "cinepipe/builtin_filters.h"
+#include "cinepipe/frame_converter.h"
 
 namespace cinepipe::color {
 
+namespace {
+
+// Rows per band: a multiple of 8 (swscale's dither pattern repeats every 8 rows, so bands
+// starting on it give the rows whole-frame conversion gives) and about 256 KB of float RGB.
+int band_rows(int width) {
+    const int rows = (256 * 1024) / std::max(1, width * 12);
+    return std::max(8, rows / 8 * 8);
+}
+
+// A view of rows [y, y + rows) of `f`: same storage, shifted plane pointers.
+VideoFrame band(const VideoFrame& f, int y, int rows) {
+    VideoFrame v = f;
+    v.height = rows;
+    for (int p = 0; p < info(f.format).planes; ++p) {
+        const auto i = static_cast<std::size_t>(p);
+        const int shift = p == 0 || p == 3 || info(f.format).family == ColorFamily::Rgb
+                              ? 0
+                              : info(f.format).chroma_shift_y;
+        v.data[i] = f.data[i] + static_cast<std::ptrdiff_t>(y >> shift) * f.stride[i];
+    }
+    return v;
+}
+
+}  // namespace
+
+// The converters for full bands and for the last, shorter one (a converter is made for one
+// size), to float RGB and back to the input's own YUV format, matrix and range.
+struct ColorNode::Strips {
+    struct Pair {
+        std::unique_ptr<FrameConverter> to_rgb;
+        std::unique_ptr<FrameConverter> to_yuv;
+    };
+    int rows = 0;
+    Pair full;
+    Pair last;  // empty when the height is a whole number of bands
+
+    static Pair make(const StreamDesc& in, int rows, std::size_t pool) {
+        ConverterOptions rgb;
+        rgb.format = info(in.format).has_alpha ? PixelFormat::Gbrapf32 : PixelFormat::Gbrpf32;
+        rgb.width = in.width;
+        rgb.height = rows;
+        rgb.pool_size = pool;
+        ConverterOptions yuv;
+        yuv.format = in.format;
+        yuv.width = in.width;
+        yuv.height = rows;
+        yuv.pool_size = pool;
+        yuv.range = in.tags.range == ColorRange::Unspecified ? ColorRange::Limited : in.tags.range;
+        if (in.tags.matrix != MatrixCoefficients::Unspecified) yuv.matrix = in.tags.matrix;
+        return {std::make_unique<FrameConverter>(rgb), std::make_unique<FrameConverter>(yuv)};
+    }
+};
+
 ColorNode::ColorNode(std::shared_ptr<const ColorProcessor> processor, std::size_t pool_size)
     : processor_(std::move(processor)), pool_size_(pool_size) {}
+
+ColorNode::~ColorNode() = default;
+
+bool ColorNode::fusable(PixelFormat format) {
+    const auto& fi = info(format);
+    return fi.family == ColorFamily::Yuv && fi.chroma_shift_y == 0;
+}
 
 std::vector<PixelFormat> ColorNode::accepted_formats(const StreamDesc& in) {
     // Nothing to do (a unity CDL, an identity LUT): take any format, so the frames pass
     // untouched instead of through a float round trip.
     if (processor_->is_noop()) return {};
+    if (fusable(in.format)) return {in.format};
     if (info(in.format).has_alpha) return {PixelFormat::Gbrapf32, PixelFormat::Gbrpf32};
     return {PixelFormat::Gbrpf32, PixelFormat::Gbrapf32};
 }
@@ -22,8 +87,41 @@ StreamDesc ColorNode::configure(const StreamDesc& in) {
         out.tags.transfer = t->transfer;
     }
     out_tags_ = out.tags;
-    if (!processor_->is_noop())
-        pool_ = std::make_unique<FramePool>(in.format, in.width, in.height, pool_size_);
+    if (processor_->is_noop()) return out;
+    pool_ = std::make_unique<FramePool>(in.format, in.width, in.height, pool_size_);
+    if (fusable(in.format)) {
+        // Band frames live only while one thread grades one band: a few per thread.
+        const std::size_t band_pool = 2 * pool_size_;
+        strips_ = std::make_unique<Strips>();
+        strips_->rows = std::min(in.height, band_rows(in.width));
+        strips_->full = Strips::make(in, strips_->rows, band_pool);
+        if (const int rest = in.height % strips_->rows; rest != 0)
+            strips_->last = Strips::make(in, rest, band_pool);
+    }
+    return out;
+}
+
+FramePtr ColorNode::process_strips(const FramePtr& in) {
+    auto out = pool_->acquire();
+    copy_frame_props(*in, *out);
+    out->tags = out_tags_;
+    const int step = strips_->rows;
+    for (int y = 0; y < in->height; y += step) {
+        const int rows = std::min(step, in->height - y);
+        const Strips::Pair& pair = rows == step ? strips_->full : strips_->last;
+        auto view = std::make_shared<VideoFrame>(band(*in, y, rows));
+        const FramePtr rgb = pair.to_rgb->convert(view);
+        // The band is ours alone (fresh from the converter's pool): grade it in place.
+        processor_->apply(const_cast<VideoFrame&>(*rgb));
+        const FramePtr yuv = pair.to_yuv->convert(rgb);
+        const VideoFrame dst = band(*out, y, rows);
+        for (int p = 0; p < info(in->format).planes; ++p) {
+            const auto i = static_cast<std::size_t>(p);
+            for (int r = 0; r < yuv->plane_height(p); ++r)
+                std::memcpy(dst.data[i] + r * dst.stride[i], yuv->plane(p) + r * yuv->stride[i],
+                            yuv->row_bytes(p));
+        }
+    }
     return out;
 }
 
@@ -34,6 +132,7 @@ FramePtr ColorNode::process(const FramePtr& in) {
         relabelled->tags = out_tags_;
         return relabelled;
     }
+    if (strips_) return process_strips(in);
     auto out = pool_->acquire();
     copy_frame_props(*in, *out);
     out->tags = out_tags_;

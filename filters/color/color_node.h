@@ -14,6 +14,7 @@ namespace cinepipe::color {
 class ColorNode final : public Node {
   public:
     ColorNode(std::shared_ptr<const ColorProcessor> processor, std::size_t pool_size);
+    ~ColorNode() override;
     // Float planar RGB: colour work never goes through 8 or 10 bits; alpha is kept.
     std::vector<PixelFormat> accepted_formats(const StreamDesc& in) override;
     StreamDesc configure(const StreamDesc& in) override;
@@ -21,9 +22,18 @@ class ColorNode final : public Node {
     [[nodiscard]] std::string describe() const override { return processor_->description(); }
 
   private:
+    // YUV without vertical chroma subsampling (4:2:2, 4:4:4: ProRes, DNxHR) is graded in
+    // strips: each band of rows goes YUV -> float RGB -> OCIO -> YUV while it is in cache,
+    // so no float frame exists. Rows convert independently there (no vertical filtering),
+    // so the result is the same as whole-frame conversion.
+    struct Strips;
+    [[nodiscard]] static bool fusable(PixelFormat format);
+    FramePtr process_strips(const FramePtr& in);
+
     std::shared_ptr<const ColorProcessor> processor_;
     std::size_t pool_size_;
     std::unique_ptr<FramePool> pool_;
+    std::unique_ptr<Strips> strips_;
     ColorTags out_tags_;
 };
 

@@ -177,6 +177,36 @@ TEST_F(Grade, CdlFromAnAleRowForThisClip) {
                           2, "no graded row for clip 'A001C001_prores_hq'");
 }
 
+TEST_F(Grade, StripGradingEqualsWholeFrameConversion) {
+    // 4:2:2 is graded in bands (YUV -> float RGB -> LUT -> YUV per band, no float frame); it
+    // must give exactly what converting whole frames to float RGB and back gives.
+    write_cube(out_ / "look.cube");
+    std::ofstream(out_ / "g.yaml")
+        << "nodes:\n  - {id: src, type: source, params: {path: " << lossless_ << "}}\n"
+        << "  - {id: fused, type: lut, input: src, params: {path: " << out_ / "look.cube"
+        << "}}\n"
+        << "  - {id: a, type: framemd5, input: fused, params: {path: " << out_ / "fused.md5"
+        << "}}\n"
+        << "  - {id: rgb, type: format, input: src, params: {pix_fmt: gbrpf32}}\n"
+        << "  - {id: whole, type: lut, input: rgb, params: {path: " << out_ / "look.cube"
+        << "}}\n"
+        << "  - {id: yuv, type: format, input: whole, params: {pix_fmt: yuv422p10}}\n"
+        << "  - {id: b, type: framemd5, input: yuv, params: {path: " << out_ / "whole.md5"
+        << "}}\n";
+    const auto check = cinepipe("render --check " + quote(out_ / "g.yaml"));
+    ASSERT_EQ(check.exit_code, 0) << check.output;
+    EXPECT_NE(check.output.find("fused: lut (yuv422p10 320x180 -> yuv422p10 320x180)"),
+              std::string::npos)
+        << check.output;
+    ASSERT_EQ(cinepipe("render -q " + quote(out_ / "g.yaml")).exit_code, 0);
+    std::ifstream fa(out_ / "fused.md5"), fb(out_ / "whole.md5");
+    std::stringstream a, b;
+    a << fa.rdbuf();
+    b << fb.rdbuf();
+    EXPECT_GT(a.str().size(), 300u);
+    EXPECT_EQ(a.str(), b.str());
+}
+
 TEST_F(Grade, ToAnImageSequence) {
     write_cube(out_ / "look.cube");
     const auto r = cinepipe("grade -q " + quote(clip_) + " -o " + quote(out_ / "g.%06d.tif") +
