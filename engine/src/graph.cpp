@@ -81,6 +81,8 @@ struct Graph::Impl {
         int out_slot = -1;
         int input = -1;  // index of the node feeding this one
         std::vector<int> consumers;
+        int absorbed_into = -1;             // fused into that node, which now does its work
+        std::vector<std::string> absorbed;  // ids of the nodes this one absorbed
     };
 
     GraphSpec spec;
@@ -332,23 +334,74 @@ struct Graph::Impl {
         return static_cast<int>(slot_desc.size()) - 1;
     }
 
-    void negotiate() {
-        std::map<std::pair<int, PixelFormat>, int> made;
+    // Runs `body` for node `i`, turning what it throws into one line naming the node.
+    template <typename Body>
+    void located(int i, Body&& body) {
+        const NodeRuntime& n = at(i);
+        try {
+            body();
+        } catch (const InputError& e) {
+            const std::string prefix = spec.path + ":";
+            if (std::string(e.what()).rfind(prefix, 0) == 0) throw;  // already located
+            fail(i, e.what());
+        } catch (const std::invalid_argument& e) {
+            fail(i, e.what());
+        } catch (const OutputError& e) {
+            // A sink's target that cannot be written: still exit 3, but name the node.
+            throw OutputError(fmt::format("{}{}: node '{}' ({}): {}",
+                                          spec.path.empty() ? "graph" : spec.path,
+                                          n.spec->line > 0 ? fmt::format(":{}", n.spec->line) : "",
+                                          n.spec->id, n.spec->type, e.what()));
+        }
+    }
+
+    void create_nodes() {
         for (const int i : order) {
             NodeRuntime& n = at(i);
-            if (i == source) continue;
-            if (!live[static_cast<std::size_t>(i)]) continue;
-            const int in_slot = at(n.input).out_slot;
-            const StreamDesc in = slot_desc[static_cast<std::size_t>(in_slot)];
+            if (i == source || !live[static_cast<std::size_t>(i)]) continue;
             NodeContext ctx;
             ctx.id = n.spec->id;
             ctx.source = &source_info;
             ctx.pool_size = pool_size();
             ctx.threads = options.schedule.resolved_threads();
             ctx.overwrite = options.overwrite;
+            located(i, [&] { n.node = n.info->create(n.params, ctx); });
+        }
+    }
+
+    // A transform whose only consumer is a transform that only it feeds may absorb that
+    // consumer (colour operations become one processor: one pass, no rounding between them).
+    // The absorbed node is then skipped and the absorber feeds its consumers.
+    void fuse() {
+        for (const int i : order) {
+            NodeRuntime& n = at(i);
+            if (!n.node || n.absorbed_into >= 0 || n.info->kind != NodeKind::Transform) continue;
+            while (n.consumers.size() == 1) {
+                const int c = n.consumers.front();
+                NodeRuntime& next = at(c);
+                if (!next.node || next.info->kind != NodeKind::Transform) break;
+                bool merged = false;
+                located(i, [&] { merged = n.node->absorb(*next.node); });
+                if (!merged) break;
+                next.absorbed_into = i;
+                n.absorbed.push_back(next.spec->id);
+                n.consumers = next.consumers;
+                for (const int cc : n.consumers) at(cc).input = i;
+            }
+        }
+    }
+
+    void negotiate() {
+        std::map<std::pair<int, PixelFormat>, int> made;
+        for (const int i : order) {
+            NodeRuntime& n = at(i);
+            if (i == source) continue;
+            if (!live[static_cast<std::size_t>(i)]) continue;
+            if (n.absorbed_into >= 0) continue;
+            const int in_slot = at(n.input).out_slot;
+            const StreamDesc in = slot_desc[static_cast<std::size_t>(in_slot)];
             int slot = in_slot;
-            try {
-                n.node = n.info->create(n.params, ctx);
+            located(i, [&] {
                 const std::vector<PixelFormat> accepted = n.node->accepted_formats(in);
                 if (!accepted.empty() &&
                     std::find(accepted.begin(), accepted.end(), in.format) == accepted.end()) {
@@ -395,25 +448,14 @@ struct Graph::Impl {
                                              describe(given), describe(out));
                     if (const std::string d = n.node->describe(); !d.empty())
                         step.label += ": " + d;
+                    if (!n.absorbed.empty()) step.label += " [absorbed " + join(n.absorbed) + "]";
                 } else {
                     step.kind = Step::Kind::Consume;
                     step.label =
                         fmt::format("{}: {} ({})", n.spec->id, n.info->name, describe(given));
                 }
                 steps.push_back(std::move(step));
-            } catch (const InputError& e) {
-                const std::string prefix = spec.path + ":";
-                if (std::string(e.what()).rfind(prefix, 0) == 0) throw;  // already located
-                fail(i, e.what());
-            } catch (const std::invalid_argument& e) {
-                fail(i, e.what());
-            } catch (const OutputError& e) {
-                // A sink's target that cannot be written: still exit 3, but name the node.
-                throw OutputError(
-                    fmt::format("{}{}: node '{}' ({}): {}", spec.path.empty() ? "graph" : spec.path,
-                                n.spec->line > 0 ? fmt::format(":{}", n.spec->line) : "",
-                                n.spec->id, n.spec->type, e.what()));
-            }
+            });
         }
         // Parallel steps run first, in order, in the parallel stage; each serial node gets
         // its own serial stage with the serial conversions it needs just before it.
@@ -492,6 +534,8 @@ Graph::Graph(const GraphSpec& spec, const FilterRegistry& registry, const GraphO
     impl_->connect();
     impl_->open_source();
     impl_->check_output_paths();
+    impl_->create_nodes();
+    impl_->fuse();
     impl_->negotiate();
 }
 

@@ -55,7 +55,7 @@ FilterInfo cdl_filter_info() {
             op.cdl.power = triplet(p, "power");
             op.cdl.saturation = p.get_float("sat");
         }
-        return std::make_unique<ColorNode>(ColorProcessor::create({{}, {op}}), ctx.pool_size);
+        return std::make_unique<ColorNode>(ColorPipeline{{}, {op}}, ctx.pool_size);
     };
     return f;
 }

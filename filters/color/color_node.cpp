@@ -61,8 +61,25 @@ struct ColorNode::Strips {
     }
 };
 
-ColorNode::ColorNode(std::shared_ptr<const ColorProcessor> processor, std::size_t pool_size)
-    : processor_(std::move(processor)), pool_size_(pool_size) {}
+ColorNode::ColorNode(ColorPipeline pipeline, std::size_t pool_size)
+    : pipeline_(std::move(pipeline)),
+      processor_(ColorProcessor::create(pipeline_)),
+      pool_size_(pool_size) {}
+
+bool ColorNode::absorb(Node& next) {
+    auto* other = dynamic_cast<ColorNode*>(&next);
+    if (!other) return false;
+    // Two different OCIO configs cannot share one processor.
+    const std::string& a = pipeline_.config;
+    const std::string& b = other->pipeline_.config;
+    if (!a.empty() && !b.empty() && a != b) return false;
+    ColorPipeline merged = pipeline_;
+    if (merged.config.empty()) merged.config = b;
+    merged.ops.insert(merged.ops.end(), other->pipeline_.ops.begin(), other->pipeline_.ops.end());
+    processor_ = ColorProcessor::create(merged);
+    pipeline_ = std::move(merged);
+    return true;
+}
 
 ColorNode::~ColorNode() = default;
 

@@ -13,13 +13,16 @@ namespace cinepipe::color {
 
 class ColorNode final : public Node {
   public:
-    ColorNode(std::shared_ptr<const ColorProcessor> processor, std::size_t pool_size);
+    // Builds the processor now, so a bad file or name fails validation.
+    ColorNode(ColorPipeline pipeline, std::size_t pool_size);
     ~ColorNode() override;
     // Float planar RGB: colour work never goes through 8 or 10 bits; alpha is kept.
     std::vector<PixelFormat> accepted_formats(const StreamDesc& in) override;
     StreamDesc configure(const StreamDesc& in) override;
     FramePtr process(const FramePtr& in) override;
     [[nodiscard]] std::string describe() const override { return processor_->description(); }
+    // A following colour node joins this one's chain: one OCIO processor, one pass.
+    bool absorb(Node& next) override;
 
   private:
     // YUV without vertical chroma subsampling (4:2:2, 4:4:4: ProRes, DNxHR) is graded in
@@ -30,6 +33,7 @@ class ColorNode final : public Node {
     [[nodiscard]] static bool fusable(PixelFormat format);
     FramePtr process_strips(const FramePtr& in);
 
+    ColorPipeline pipeline_;
     std::shared_ptr<const ColorProcessor> processor_;
     std::size_t pool_size_;
     std::unique_ptr<FramePool> pool_;

@@ -36,7 +36,7 @@ FilterInfo lut_filter_info() {
         op.interpolation = i == "linear" ? LutInterpolation::Linear
                            : i == "best" ? LutInterpolation::Best
                                          : LutInterpolation::Tetrahedral;
-        return std::make_unique<ColorNode>(ColorProcessor::create({{}, {op}}), ctx.pool_size);
+        return std::make_unique<ColorNode>(ColorPipeline{{}, {op}}, ctx.pool_size);
     };
     return f;
 }

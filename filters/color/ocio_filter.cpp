@@ -67,7 +67,7 @@ FilterInfo ocio_filter_info() {
         string_param("look", "", "Look(s) to apply, e.g. 'showlook' or '+a, -b'"),
     };
     f.create = [](const ParamSet& p, const NodeContext& ctx) {
-        return std::make_unique<ColorNode>(ColorProcessor::create(pipeline_from(p)), ctx.pool_size);
+        return std::make_unique<ColorNode>(pipeline_from(p), ctx.pool_size);
     };
     return f;
 }

@@ -207,6 +207,19 @@ TEST_F(Grade, StripGradingEqualsWholeFrameConversion) {
     EXPECT_EQ(a.str(), b.str());
 }
 
+TEST_F(Grade, ChainedColourOperationsBecomeOneProcessor) {
+    // Conversion, CDL and LUT in one OCIO processor and one pass: no rounding to the
+    // source's 10 bits between them.
+    write_cube(out_ / "look.cube");
+    const auto r = cinepipe("grade " + quote(clip_) + " -o " + quote(out_ / "g.mov") +
+                            " --from logc3 --to rec709 --slope 1.1,1,0.9 --lut " +
+                            quote(out_ / "look.cube"));
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_NE(r.output.find("logc3 -> rec709, CDL, LUT look.cube [absorbed cdl, lut1]"),
+              std::string::npos)
+        << r.output;
+}
+
 TEST_F(Grade, ToAnImageSequence) {
     write_cube(out_ / "look.cube");
     const auto r = cinepipe("grade -q " + quote(clip_) + " -o " + quote(out_ / "g.%06d.tif") +

@@ -77,6 +77,13 @@ class Node {
     // After every node finished: rename outputs into place. Nothing may be left to fail here
     // but the rename itself, so that no output appears unless all are complete.
     virtual void commit() {}
+    // Transforms: take over `next`, this node's only consumer (fed by nothing else), so that
+    // one step does the work of both (a chain of colour operations becomes one processor).
+    // Called before accepted_formats(); return false to keep them apart.
+    virtual bool absorb(Node& next) {
+        (void)next;
+        return false;
+    }
     // What this node does with its parameters resolved, for the plan (e.g. the colour
     // operations a grade applies); empty when the type and sizes say it all.
     [[nodiscard]] virtual std::string describe() const { return {}; }
