@@ -13,17 +13,8 @@ echo "source: 1920x1080 ProRes 422 HQ, 24 fps, 5 s, 24-bit stereo (cinepipe test
 "$cinepipe" samples "$work/src" --size 1920x1080 --duration 5 -q >/dev/null
 src="$work/src/A001C001_prores_hq.mov"
 
-# Median wall time and peak RSS (KB) of a command over $runs runs.
-measure() {
-  local times=() rss=0
-  for _ in $(seq "$runs"); do
-    /usr/bin/time -f "%e %M" -o "$work/t" "$@" >/dev/null 2>&1
-    read -r t m <"$work/t"
-    times+=("$t")
-    (( m > rss )) && rss=$m
-  done
-  printf '%s %s\n' "$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")" "$rss"
-}
+# shellcheck source=measure.sh
+source "$(dirname "${BASH_SOURCE[0]}")/measure.sh"
 
 printf '%-28s %10s %10s %8s %12s %12s\n' case cinepipe_s ffmpeg_s ratio cinepipe_MB ffmpeg_MB
 compare() {

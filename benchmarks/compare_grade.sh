@@ -22,16 +22,8 @@ with open(sys.argv[1], "w") as f:
                                               math.sqrt(0.3 * G + 0.7 * B)))
 PY
 
-measure() {
-  local times=() rss=0
-  for _ in $(seq "$runs"); do
-    /usr/bin/time -f "%e %M" -o "$work/t" "$@" >/dev/null 2>&1
-    read -r t m <"$work/t"
-    times+=("$t")
-    (( m > rss )) && rss=$m
-  done
-  printf '%s %s\n' "$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")" "$rss"
-}
+# shellcheck source=measure.sh
+source "$(dirname "${BASH_SOURCE[0]}")/measure.sh"
 
 printf '%-34s %10s %10s %8s %12s %12s\n' case cinepipe_s ffmpeg_s ratio cinepipe_MB ffmpeg_MB
 for spec in "1920x1080 5" "3840x2160 2"; do

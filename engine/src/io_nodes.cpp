@@ -78,35 +78,6 @@ class NullNode final : public Node {
     StreamDesc configure(const StreamDesc& in) override { return in; }
 };
 
-ParamSpec string_param(std::string name, std::string help, std::optional<std::string> def = {}) {
-    ParamSpec p;
-    p.name = std::move(name);
-    p.type = ParamType::String;
-    if (def) p.default_value = *def;
-    p.help = std::move(help);
-    return p;
-}
-
-ParamSpec choice_param(std::string name, std::vector<std::string> choices, std::string def,
-                       std::string help) {
-    ParamSpec p;
-    p.name = std::move(name);
-    p.type = ParamType::Choice;
-    p.choices = std::move(choices);
-    p.default_value = std::move(def);
-    p.help = std::move(help);
-    return p;
-}
-
-ParamSpec bool_param(std::string name, bool def, std::string help) {
-    ParamSpec p;
-    p.name = std::move(name);
-    p.type = ParamType::Bool;
-    p.default_value = def;
-    p.help = std::move(help);
-    return p;
-}
-
 }  // namespace
 
 void register_io_nodes(FilterRegistry& registry) {
@@ -119,13 +90,12 @@ void register_io_nodes(FilterRegistry& registry) {
         "Reads a movie (libav) or an image sequence (OpenImageIO); decoded once for "
         "every branch.";
     source.params = {
-        string_param("path",
+        string_param("path", std::nullopt,
                      "Movie file, or image sequence as a pattern (shot.%06d.exr, "
                      "shot.####.dpx) or one of its files"),
-        string_param("fps",
+        string_param("fps", "24",
                      "Frame rate of an image sequence without one in its headers "
-                     "(24, 25, 24000/1001, ...)",
-                     "24"),
+                     "(24, 25, 24000/1001, ...)"),
         bool_param("audio", true, "Decode the audio streams (false: video only)"),
     };
     registry.add(std::move(source));
@@ -144,7 +114,8 @@ void register_io_nodes(FilterRegistry& registry) {
         "Encodes a master or proxy (movie or image sequence), atomically: nothing "
         "appears at the path until it is complete.";
     writer.params = {
-        string_param("path", "Output movie, or sequence pattern such as out.%06d.exr"),
+        string_param("path", std::nullopt,
+                     "Output movie, or sequence pattern such as out.%06d.exr"),
         choice_param("codec", codecs, "auto", codec_help),
         choice_param("audio", {"auto", "pcm16", "pcm24", "aac", "none"}, "auto",
                      "Audio codec; auto is pcm24 (aac for .mp4)"),

@@ -142,6 +142,48 @@ ParamValue coerce(const ParamSpec& spec, const RawValue& raw) {
     bad(spec, raw);
 }
 
+ParamSpec bool_param(std::string name, bool default_value, std::string help) {
+    ParamSpec p;
+    p.name = std::move(name);
+    p.type = ParamType::Bool;
+    p.default_value = default_value;
+    p.help = std::move(help);
+    return p;
+}
+
+ParamSpec int_param(std::string name, std::optional<std::int64_t> default_value, double min,
+                    double max, std::string help) {
+    ParamSpec p;
+    p.name = std::move(name);
+    p.type = ParamType::Int;
+    if (default_value) p.default_value = *default_value;
+    p.min = min;
+    p.max = max;
+    p.help = std::move(help);
+    return p;
+}
+
+ParamSpec string_param(std::string name, std::optional<std::string> default_value,
+                       std::string help) {
+    ParamSpec p;
+    p.name = std::move(name);
+    p.type = ParamType::String;
+    if (default_value) p.default_value = std::move(*default_value);
+    p.help = std::move(help);
+    return p;
+}
+
+ParamSpec choice_param(std::string name, std::vector<std::string> choices,
+                       std::optional<std::string> default_value, std::string help) {
+    ParamSpec p;
+    p.name = std::move(name);
+    p.type = ParamType::Choice;
+    p.choices = std::move(choices);
+    if (default_value) p.default_value = std::move(*default_value);
+    p.help = std::move(help);
+    return p;
+}
+
 const ParamValue& ParamSet::at(const std::string& name) const {
     const auto it = values_.find(name);
     if (it == values_.end()) throw std::logic_error("undeclared parameter '" + name + "'");

@@ -157,24 +157,6 @@ FramePtr ColorNode::process(const FramePtr& in) {
     return out;
 }
 
-ParamSpec string_param(std::string name, std::string def, std::string help) {
-    ParamSpec p;
-    p.name = std::move(name);
-    p.type = ParamType::String;
-    p.default_value = std::move(def);
-    p.help = std::move(help);
-    return p;
-}
-
-ParamSpec bool_param(std::string name, bool def, std::string help) {
-    ParamSpec p;
-    p.name = std::move(name);
-    p.type = ParamType::Bool;
-    p.default_value = def;
-    p.help = std::move(help);
-    return p;
-}
-
 }  // namespace cinepipe::color
 
 namespace cinepipe {

@@ -45,7 +45,4 @@ FilterInfo ocio_filter_info();
 FilterInfo cdl_filter_info();
 FilterInfo lut_filter_info();
 
-ParamSpec string_param(std::string name, std::string def, std::string help);
-ParamSpec bool_param(std::string name, bool def, std::string help);
-
 }  // namespace cinepipe::color

@@ -19,38 +19,6 @@ FilterInfo transform_info(std::string name, std::string help, std::vector<ParamS
     return info;
 }
 
-ParamSpec int_param(std::string name, std::optional<std::int64_t> default_value, double min,
-                    double max, std::string help) {
-    ParamSpec p;
-    p.name = std::move(name);
-    p.type = ParamType::Int;
-    if (default_value) p.default_value = *default_value;
-    p.min = min;
-    p.max = max;
-    p.help = std::move(help);
-    return p;
-}
-
-ParamSpec choice_param(std::string name, std::vector<std::string> choices,
-                       std::optional<std::string> default_value, std::string help) {
-    ParamSpec p;
-    p.name = std::move(name);
-    p.type = ParamType::Choice;
-    p.choices = std::move(choices);
-    if (default_value) p.default_value = std::move(*default_value);
-    p.help = std::move(help);
-    return p;
-}
-
-ParamSpec string_param(std::string name, std::string default_value, std::string help) {
-    ParamSpec p;
-    p.name = std::move(name);
-    p.type = ParamType::String;
-    p.default_value = std::move(default_value);
-    p.help = std::move(help);
-    return p;
-}
-
 int int_value(const ParamSet& params, const std::string& name) {
     return static_cast<int>(params.get_int(name));
 }

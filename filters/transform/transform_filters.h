@@ -25,12 +25,6 @@ FilterInfo passthrough_filter_info();
 FilterInfo transform_info(std::string name, std::string help, std::vector<ParamSpec> params,
                           NodeFactory create);
 
-ParamSpec int_param(std::string name, std::optional<std::int64_t> default_value, double min,
-                    double max, std::string help);
-ParamSpec choice_param(std::string name, std::vector<std::string> choices,
-                       std::optional<std::string> default_value, std::string help);
-ParamSpec string_param(std::string name, std::string default_value, std::string help);
-
 // An Int parameter as an int (the schema bounds every one to 0..32768 or so).
 int int_value(const ParamSet& params, const std::string& name);
 

@@ -45,6 +45,15 @@ struct RawValue {
 // with a message such as "must be an integer in 0..16384, got 'big'".
 ParamValue coerce(const ParamSpec& spec, const RawValue& raw);
 
+// Schema builders; a nullopt default makes the parameter required.
+ParamSpec bool_param(std::string name, bool default_value, std::string help);
+ParamSpec int_param(std::string name, std::optional<std::int64_t> default_value, double min,
+                    double max, std::string help);
+ParamSpec string_param(std::string name, std::optional<std::string> default_value,
+                       std::string help);
+ParamSpec choice_param(std::string name, std::vector<std::string> choices,
+                       std::optional<std::string> default_value, std::string help);
+
 // The validated values of one node: every declared parameter is present (given or default).
 class ParamSet {
   public:
