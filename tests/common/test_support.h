@@ -7,10 +7,13 @@
 #include <array>
 #include <atomic>
 #include <cctype>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <random>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -92,6 +95,37 @@ inline std::size_t count_entries(const std::filesystem::path& dir) {
     std::size_t n = 0;
     for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir)) ++n;
     return n;
+}
+
+// A whole file as bytes ("" when it cannot be read).
+inline std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+// The hash column of an FFmpeg framemd5 listing, one entry per frame.
+inline std::vector<std::string> framemd5_hashes(const std::string& text) {
+    std::vector<std::string> out;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);)
+        if (!line.empty() && line[0] != '#') out.push_back(line.substr(line.rfind(',') + 2));
+    return out;
+}
+
+// A 3D .cube with a strong, non-separable look (channel cross-talk and curves), so LUT
+// tests see every interpolation path.
+inline void write_test_cube(const std::string& path, int n = 17) {
+    std::ofstream out(path);
+    out << "LUT_3D_SIZE " << n << "\n";
+    for (int b = 0; b < n; ++b)
+        for (int g = 0; g < n; ++g)
+            for (int r = 0; r < n; ++r) {
+                const double R = r / double(n - 1), G = g / double(n - 1), B = b / double(n - 1);
+                out << std::pow(0.8 * R + 0.2 * G, 0.9) << " " << (0.1 * R + 0.8 * G + 0.1 * B)
+                    << " " << std::sqrt(0.3 * G + 0.7 * B) << "\n";
+            }
 }
 
 }  // namespace cinepipe::test

@@ -23,18 +23,6 @@ using test::quote;
 using test::run_command;
 using test::TempDir;
 
-void write_cube(const std::string& path, int n = 17) {
-    std::ofstream out(path);
-    out << "LUT_3D_SIZE " << n << "\n";
-    for (int b = 0; b < n; ++b)
-        for (int g = 0; g < n; ++g)
-            for (int r = 0; r < n; ++r) {
-                const double R = r / double(n - 1), G = g / double(n - 1), B = b / double(n - 1);
-                out << std::pow(0.8 * R + 0.2 * G, 0.9) << " " << (0.1 * R + 0.8 * G + 0.1 * B)
-                    << " " << std::sqrt(0.3 * G + 0.7 * B) << "\n";
-            }
-}
-
 // Root-mean-square difference per plane (Y, U, V) of two videos of one format, over all
 // frames, in code values of that format (FFmpeg's psnr filter gives the squared errors).
 // Frames are paired by number: the two files' timestamps need not agree.
@@ -85,7 +73,7 @@ class Grade : public ::testing::Test {
 };
 
 TEST_F(Grade, CubeMatchesFfmpegLut3dTetrahedral) {
-    write_cube(out_ / "look.cube");
+    test::write_test_cube(out_ / "look.cube");
     const auto r = cinepipe("grade -q " + quote(clip_) + " -o " + quote(out_ / "ours.mkv") +
                             " --codec ffv1 --lut " + quote(out_ / "look.cube"));
     ASSERT_EQ(r.exit_code, 0) << r.output;
@@ -180,7 +168,7 @@ TEST_F(Grade, CdlFromAnAleRowForThisClip) {
 TEST_F(Grade, StripGradingEqualsWholeFrameConversion) {
     // 4:2:2 is graded in bands (YUV -> float RGB -> LUT -> YUV per band, no float frame); it
     // must give exactly what converting whole frames to float RGB and back gives.
-    write_cube(out_ / "look.cube");
+    test::write_test_cube(out_ / "look.cube");
     std::ofstream(out_ / "g.yaml")
         << "nodes:\n  - {id: src, type: source, params: {path: " << lossless_ << "}}\n"
         << "  - {id: fused, type: lut, input: src, params: {path: " << out_ / "look.cube"
@@ -199,21 +187,18 @@ TEST_F(Grade, StripGradingEqualsWholeFrameConversion) {
               std::string::npos)
         << check.output;
     ASSERT_EQ(cinepipe("render -q " + quote(out_ / "g.yaml")).exit_code, 0);
-    std::ifstream fa(out_ / "fused.md5"), fb(out_ / "whole.md5");
-    std::stringstream a, b;
-    a << fa.rdbuf();
-    b << fb.rdbuf();
-    EXPECT_GT(a.str().size(), 300u);
-    EXPECT_EQ(a.str(), b.str());
+    const std::string fused = test::read_file(out_ / "fused.md5");
+    EXPECT_GT(fused.size(), 300u);
+    EXPECT_EQ(fused, test::read_file(out_ / "whole.md5"));
 }
 
 TEST_F(Grade, ChainedColourOperationsBecomeOneProcessor) {
     // Conversion, CDL and LUT in one OCIO processor and one pass: no rounding to the
     // source's 10 bits between them.
-    write_cube(out_ / "look.cube");
-    const auto r = cinepipe("grade " + quote(clip_) + " -o " + quote(out_ / "g.mov") +
-                            " --from logc3 --to rec709 --slope 1.1,1,0.9 --lut " +
-                            quote(out_ / "look.cube"));
+    test::write_test_cube(out_ / "look.cube");
+    const auto r =
+        cinepipe("grade " + quote(clip_) + " -o " + quote(out_ / "g.mov") +
+                 " --from logc3 --to rec709 --slope 1.1,1,0.9 --lut " + quote(out_ / "look.cube"));
     ASSERT_EQ(r.exit_code, 0) << r.output;
     EXPECT_NE(r.output.find("logc3 -> rec709, CDL, LUT look.cube [absorbed cdl, lut1]"),
               std::string::npos)
@@ -221,7 +206,7 @@ TEST_F(Grade, ChainedColourOperationsBecomeOneProcessor) {
 }
 
 TEST_F(Grade, ToAnImageSequence) {
-    write_cube(out_ / "look.cube");
+    test::write_test_cube(out_ / "look.cube");
     const auto r = cinepipe("grade -q " + quote(clip_) + " -o " + quote(out_ / "g.%06d.tif") +
                             " --lut " + quote(out_ / "look.cube"));
     ASSERT_EQ(r.exit_code, 0) << r.output;

@@ -28,13 +28,6 @@ const std::string kGraphs = std::string(CINEPIPE_SOURCE_DIR) + "/samples/graphs/
 const std::string kPlugins = CINEPIPE_EXAMPLE_PLUGIN_DIR;
 const std::string kTestPlugins = CINEPIPE_TEST_PLUGIN_DIR;
 
-std::string read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 json video_stream(const std::string& path) {
     const json j = ffprobe(
         "-count_frames -select_streams v:0 -show_entries "
@@ -105,7 +98,7 @@ TEST_F(Render, MasterAndProxyFromOneDecode) {
     EXPECT_EQ(proxy["pix_fmt"], "yuv420p");
     EXPECT_EQ(std::stol(master["nb_read_frames"].get<std::string>()), clip_frames_);
     EXPECT_EQ(std::stol(proxy["nb_read_frames"].get<std::string>()), clip_frames_);
-    const json levels = json::parse(read_file(out_ / "levels.json"));
+    const json levels = json::parse(test::read_file(out_ / "levels.json"));
     EXPECT_EQ(levels["frames"].size(), static_cast<std::size_t>(clip_frames_));
     EXPECT_EQ(levels["frames"][0]["timecode"], "01:00:00:00");
 }
@@ -116,15 +109,10 @@ TEST_F(Render, QcOnlyGraphMatchesFfmpegFramemd5) {
     const auto ff = run_command("ffmpeg -v error -i " + quote(clip_) +
                                 " -map 0:v -pix_fmt yuv422p10le -f framemd5 -");
     ASSERT_EQ(ff.exit_code, 0);
-    auto hashes = [](const std::string& text) {
-        std::vector<std::string> out;
-        std::istringstream in(text);
-        for (std::string line; std::getline(in, line);)
-            if (!line.empty() && line[0] != '#') out.push_back(line.substr(line.rfind(',') + 2));
-        return out;
-    };
-    EXPECT_EQ(hashes(read_file(out_ / "f.md5")).size(), static_cast<std::size_t>(clip_frames_));
-    EXPECT_EQ(hashes(read_file(out_ / "f.md5")), hashes(ff.output));
+    EXPECT_EQ(test::framemd5_hashes(test::read_file(out_ / "f.md5")).size(),
+              static_cast<std::size_t>(clip_frames_));
+    EXPECT_EQ(test::framemd5_hashes(test::read_file(out_ / "f.md5")),
+              test::framemd5_hashes(ff.output));
 }
 
 TEST_F(Render, LetterboxGraphScalesCropsAndPads) {

@@ -22,18 +22,9 @@ namespace {
 namespace OCIO = OCIO_NAMESPACE;
 using test::TempDir;
 
-// A 17-point 3D .cube with a strong, non-separable look (channel cross-talk and a curve).
-std::string write_cube(const TempDir& dir, const std::string& name = "look.cube", int n = 17) {
+std::string write_cube(const TempDir& dir, const std::string& name = "look.cube") {
     const std::string path = dir / name;
-    std::ofstream out(path);
-    out << "TITLE \"test look\"\nLUT_3D_SIZE " << n << "\n";
-    for (int b = 0; b < n; ++b)
-        for (int g = 0; g < n; ++g)
-            for (int r = 0; r < n; ++r) {
-                const double R = r / double(n - 1), G = g / double(n - 1), B = b / double(n - 1);
-                out << std::pow(0.8 * R + 0.2 * G, 0.9) << " " << (0.1 * R + 0.8 * G + 0.1 * B)
-                    << " " << std::sqrt(0.3 * G + 0.7 * B) << "\n";
-            }
+    test::write_test_cube(path);
     return path;
 }
 
@@ -176,7 +167,8 @@ TEST(Color, ConfigConversionEqualsOcio) {
     processor->apply(in, *out);
     std::istringstream text(default_ocio_config_text());
     const auto config = OCIO::Config::CreateFromStream(text);
-    EXPECT_LT(max_difference(ocio_reference(config->getProcessor("logc3", "rec709"), in), *out), 1e-6);
+    EXPECT_LT(max_difference(ocio_reference(config->getProcessor("logc3", "rec709"), in), *out),
+              1e-6);
     ASSERT_TRUE(processor->output_tags().has_value());
     EXPECT_EQ(processor->output_tags()->primaries, ColorPrimaries::Bt709);
     EXPECT_FALSE(processor->is_noop());
@@ -263,6 +255,28 @@ TEST(Color, BadFilesAndNamesAreOneLineErrorsNamingThem) {
     }
     EXPECT_THROW((void)parse_triplet("1,2"), std::invalid_argument);
     EXPECT_EQ(parse_triplet("0.5"), (std::array<double, 3>{0.5, 0.5, 0.5}));
+}
+
+TEST(Color, AMissingOrBrokenConfigIsOneLineNamingIt) {
+    TempDir dir;
+    ColorOp cs;
+    cs.kind = ColorOp::Kind::ColorSpace;
+    cs.from = "a";
+    cs.to = "b";
+    const auto error_of = [&](const std::string& config) {
+        try {
+            (void)ColorProcessor::create({config, {cs}});
+        } catch (const InputError& e) {
+            return std::string(e.what());
+        }
+        return std::string();
+    };
+    const std::string missing = error_of(dir / "nope.ocio");
+    EXPECT_NE(missing.find("nope.ocio: OCIO config not found"), std::string::npos) << missing;
+    std::ofstream(dir / "broken.ocio") << "ocio_profile_version: 2\nroles: [not, a, map\n";
+    const std::string broken = error_of(dir / "broken.ocio");
+    EXPECT_NE(broken.find("broken.ocio: not a usable OCIO config"), std::string::npos) << broken;
+    EXPECT_EQ(broken.find('\n'), std::string::npos) << broken;
 }
 
 }  // namespace

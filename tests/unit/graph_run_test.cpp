@@ -25,13 +25,6 @@ using test::TempDir;
 
 constexpr std::int64_t kFrames = 24;
 
-std::string read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 // Test nodes, registered per test: a recorder of the frames an analyser sees, a transform
 // that takes only one format and counts its calls, a transform that fails on one frame.
 struct Seen {
@@ -206,10 +199,10 @@ TEST_F(GraphRunTest, SameResultWithOneAndManyThreads) {
     };
     render(1);
     render(4);
-    EXPECT_EQ(read_file(dir_ / "float1.md5"), read_file(dir_ / "float4.md5"));
-    EXPECT_EQ(read_file(dir_ / "src1.md5"), read_file(dir_ / "src4.md5"));
-    EXPECT_EQ(read_file(dir_ / "out1.mkv"), read_file(dir_ / "out4.mkv"));
-    EXPECT_FALSE(read_file(dir_ / "float1.md5").empty());
+    EXPECT_EQ(test::read_file(dir_ / "float1.md5"), test::read_file(dir_ / "float4.md5"));
+    EXPECT_EQ(test::read_file(dir_ / "src1.md5"), test::read_file(dir_ / "src4.md5"));
+    EXPECT_EQ(test::read_file(dir_ / "out1.mkv"), test::read_file(dir_ / "out4.mkv"));
+    EXPECT_FALSE(test::read_file(dir_ / "float1.md5").empty());
 }
 
 TEST_F(GraphRunTest, FrameMd5MatchesFfmpeg) {
@@ -218,16 +211,9 @@ TEST_F(GraphRunTest, FrameMd5MatchesFfmpeg) {
     const auto ffmpeg = test::run_command("ffmpeg -v error -i " + test::quote(clip_) +
                                           " -map 0:v -pix_fmt yuv422p10le -f framemd5 -");
     ASSERT_EQ(ffmpeg.exit_code, 0) << ffmpeg.output;
-    auto hashes = [](const std::string& text) {
-        std::vector<std::string> out;
-        std::istringstream in(text);
-        for (std::string line; std::getline(in, line);)
-            if (!line.empty() && line[0] != '#') out.push_back(line.substr(line.rfind(',') + 2));
-        return out;
-    };
-    const auto ours = hashes(read_file(md5));
+    const auto ours = test::framemd5_hashes(test::read_file(md5));
     EXPECT_EQ(ours.size(), static_cast<std::size_t>(kFrames));
-    EXPECT_EQ(ours, hashes(ffmpeg.output));
+    EXPECT_EQ(ours, test::framemd5_hashes(ffmpeg.output));
 }
 
 TEST_F(GraphRunTest, AFailingFilterStopsTheRunAndLeavesNoOutput) {
@@ -310,7 +296,7 @@ TEST_F(GraphRunTest, ImageSequenceSourceWithManyThreads) {
 TEST_F(GraphRunTest, StatsAnalyserReadsTheNativeLumaPlane) {
     const std::string json = dir_ / "stats.json";
     run("  - {id: s, type: stats, inputs: [src], params: {path: " + json + "}}\n");
-    const auto report = nlohmann::json::parse(read_file(json));
+    const auto report = nlohmann::json::parse(test::read_file(json));
     EXPECT_EQ(report["format"], "yuv422p10");
     ASSERT_EQ(report["frames"].size(), static_cast<std::size_t>(kFrames));
     EXPECT_EQ(report["summary"]["frames"], kFrames);
