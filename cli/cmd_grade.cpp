@@ -6,9 +6,9 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "cinepipe/ale.h"
 #include "cinepipe/color.h"
 #include "cinepipe/error.h"
+#include "cinepipe/grade_book.h"
 #include "cinepipe/graph.h"
 #include "cinepipe/media_reader.h"
 #include "cinepipe/media_writer.h"
@@ -34,7 +34,12 @@ struct GradeArgs {
     std::string offset;
     std::string power;
     std::string sat;
-    std::vector<std::string> luts;
+    struct Lut {
+        std::string path;
+        bool inverse = false;
+    };
+    std::vector<Lut> luts;  // in command-line order, forward and inverse interleaved
+    std::string lut_interpolation = "tetrahedral";
     std::string codec;
     std::string audio;
     std::string rate = "24";
@@ -54,40 +59,42 @@ NodeSpec node(const std::string& id, const std::string& type, const std::string&
     return n;
 }
 
-// A .ccc with several corrections and no --cdl-id: the clip's own name, then its reel, picks
-// the correction, as a dailies colourist names them.
-std::string pick_cdl_id(const GradeArgs& a) {
-    if (!a.cdl_id.empty()) return a.cdl_id;
-    const auto all = load_cdl_collection(a.cdl);
-    if (all.size() == 1) return all.front().id;
+// The clip's correction from a .ccc or ALE: by clip name, file name or reel, as `grades`
+// reports it for a whole batch.
+GradeMatch shot_grade(const GradeArgs& a, const std::string& file) {
+    const GradeBook book = GradeBook::load(file);
     ReaderOptions ro;
     ro.sequence_rate = parse_rate(a.rate);
     const MediaInfo info = probe(a.input, ro);
-    const std::string stem = std::filesystem::path(a.input).stem().string();
-    for (const std::string& key : {info.clip_name, stem, info.reel_name}) {
-        if (key.empty()) continue;
-        for (const auto& c : all)
-            if (c.id == key) return c.id;
+    if (auto m = book.match(a.input, info)) {
+        if (m->ambiguous)
+            std::fprintf(stderr, "%s\n",
+                         fmt::format("cinepipe: warning: {}: more than one correction matches {} "
+                                     "'{}'; using the first",
+                                     file, m->matched_by, m->key)
+                             .c_str());
+        return *m;
     }
     std::string ids;
-    for (const auto& c : all) ids += (ids.empty() ? "" : ", ") + c.id;
+    for (const auto& id : book.ids()) ids += (ids.empty() ? "" : ", ") + id;
+    if (ids.size() > 200) ids = ids.substr(0, 200) + "...";
     throw InputError(fmt::format(
-        "{}: no ColorCorrection matches clip '{}' or reel '{}' of {} (ids: {}); pick one with "
-        "--cdl-id",
-        a.cdl, info.clip_name.empty() ? stem : info.clip_name, info.reel_name, a.input, ids));
+        "{}: no correction matches clip '{}', file '{}' or reel '{}' of {} ({} graded: {}){}", file,
+        info.clip_name, std::filesystem::path(a.input).stem().string(), info.reel_name, a.input,
+        book.size(), ids, book.is_ale() ? "" : "; pick one with --cdl-id"));
 }
 
-// The ALE row for this clip: by its name, its file, or its reel when the reel has one row.
-ShotGrade shot_from_ale(const GradeArgs& a) {
-    const auto grades = load_ale(a.ale);
-    ReaderOptions ro;
-    ro.sequence_rate = parse_rate(a.rate);
-    const MediaInfo info = probe(a.input, ro);
-    const std::string file = std::filesystem::path(a.input).filename().string();
-    if (auto g = match_shot(grades, info.clip_name, file, info.reel_name)) return *g;
-    throw InputError(fmt::format("{}: no graded row for clip '{}' (file {}, reel '{}'); {} rows are "
-                                 "graded",
-                                 a.ale, info.clip_name, file, info.reel_name, grades.size()));
+std::string triplet(const std::array<double, 3>& v) {
+    return fmt::format("{:.17g},{:.17g},{:.17g}", v[0], v[1], v[2]);
+}
+
+NodeSpec cdl_by_value(const std::string& input, const Cdl& cdl) {
+    NodeSpec n = node("cdl", "cdl", input,
+                      {{"slope", triplet(cdl.slope)},
+                       {"offset", triplet(cdl.offset)},
+                       {"power", triplet(cdl.power)}});
+    n.params["sat"] = RawValue{fmt::format("{:.17g}", cdl.saturation), false};
+    return n;
 }
 
 GraphSpec grade_graph(const GradeArgs& a) {
@@ -110,20 +117,18 @@ GraphSpec grade_graph(const GradeArgs& a) {
     if (int(!a.cdl.empty()) + int(!a.ale.empty()) + int(cdl_values) > 1)
         throw InputError("give one of --cdl, --ale or --slope/--offset/--power/--sat");
     if (!a.ale.empty()) {
-        const ShotGrade g = shot_from_ale(a);
-        const auto triplet = [](const std::array<double, 3>& v) {
-            return fmt::format("{:.17g},{:.17g},{:.17g}", v[0], v[1], v[2]);
-        };
-        NodeSpec n = node("cdl", "cdl", last,
-                          {{"slope", triplet(g.cdl.slope)},
-                           {"offset", triplet(g.cdl.offset)},
-                           {"power", triplet(g.cdl.power)}});
-        n.params["sat"] = RawValue{fmt::format("{:.17g}", g.cdl.saturation), false};
-        spec.nodes.push_back(n);
+        spec.nodes.push_back(cdl_by_value(last, shot_grade(a, a.ale).cdl));
         last = "cdl";
     }
     if (!a.cdl.empty()) {
-        spec.nodes.push_back(node("cdl", "cdl", last, {{"file", a.cdl}, {"id", pick_cdl_id(a)}}));
+        if (!a.cdl_id.empty()) {
+            spec.nodes.push_back(node("cdl", "cdl", last, {{"file", a.cdl}, {"id", a.cdl_id}}));
+        } else {
+            const GradeMatch m = shot_grade(a, a.cdl);
+            spec.nodes.push_back(m.ambiguous ? cdl_by_value(last, m.cdl)
+                                             : node("cdl", "cdl", last,
+                                                    {{"file", a.cdl}, {"id", m.cdl.id}}));
+        }
         last = "cdl";
     } else if (cdl_values) {
         std::map<std::string, std::string> p;
@@ -137,7 +142,10 @@ GraphSpec grade_graph(const GradeArgs& a) {
     }
     for (std::size_t i = 0; i < a.luts.size(); ++i) {
         const std::string id = fmt::format("lut{}", i + 1);
-        spec.nodes.push_back(node(id, "lut", last, {{"path", a.luts[i]}}));
+        NodeSpec n = node(id, "lut", last,
+                          {{"path", a.luts[i].path}, {"interpolation", a.lut_interpolation}});
+        n.params["inverse"] = RawValue{a.luts[i].inverse ? "true" : "false", false};
+        spec.nodes.push_back(n);
         last = id;
     }
     std::map<std::string, std::string> w{{"path", a.output}};
@@ -191,7 +199,19 @@ Runner add_grade(CLI::App& app, GlobalOptions& global) {
     app.add_option("--offset", a->offset, "CDL offset R,G,B");
     app.add_option("--power", a->power, "CDL power R,G,B");
     app.add_option("--sat", a->sat, "CDL saturation");
-    app.add_option("--lut", a->luts, "LUT file, applied after the CDL (repeatable, in order)");
+    // Both LUT options append to one list as they are parsed, so `--lut a --inverse-lut b
+    // --lut c` applies a, inverse b, c in that order.
+    app.add_option_function<std::string>(
+           "--lut", [a](const std::string& f) { a->luts.push_back({f, false}); },
+           "LUT file, applied after the CDL (repeatable, in order)")
+        ->trigger_on_parse();
+    app.add_option_function<std::string>(
+           "--inverse-lut", [a](const std::string& f) { a->luts.push_back({f, true}); },
+           "LUT file applied inverted, in order with --lut (1D LUTs, and 3D LUTs OCIO can invert)")
+        ->trigger_on_parse();
+    app.add_option("--lut-interpolation", a->lut_interpolation,
+                   "3D LUT interpolation: tetrahedral (default), linear or best")
+        ->check(CLI::IsMember({"tetrahedral", "linear", "best"}));
     std::vector<std::string> codecs;
     for (const auto& p : video_codec_presets()) codecs.push_back(p.name);
     app.add_option("--codec", a->codec, "Video codec (default by extension; see transcode)")

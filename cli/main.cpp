@@ -40,6 +40,8 @@ int run(int argc, char** argv) {
     add("transcode", "Decode once and encode to a master codec", add_transcode);
     add("samples", "Write synthetic sample dailies", add_samples);
     add("grade", "Colour-grade: OCIO conversion, CDL, LUTs, encode", add_grade);
+    add("grades", "Show which grade (.ccc/ALE) each clip gets, and which clips get none",
+        add_grades);
     add("render", "Run a filter graph: decode once, feed every branch", add_render);
     add("filters", "List built-in and plugin filters with their parameters", add_filters);
 

@@ -139,32 +139,4 @@ std::vector<ShotGrade> load_ale(const std::string& path) {
     return grades;
 }
 
-std::optional<ShotGrade> match_shot(const std::vector<ShotGrade>& grades, const std::string& clip_name,
-                                    const std::string& file_name, const std::string& reel) {
-    const auto find = [&](auto pred) -> std::optional<ShotGrade> {
-        const auto it = std::find_if(grades.begin(), grades.end(), pred);
-        if (it == grades.end()) return std::nullopt;
-        return *it;
-    };
-    const auto stem = [](const std::string& f) {
-        const auto slash = f.find_last_of('/');
-        std::string s = slash == std::string::npos ? f : f.substr(slash + 1);
-        return s.substr(0, s.find('.'));
-    };
-    if (!clip_name.empty())
-        if (auto g = find([&](const ShotGrade& s) { return s.name == clip_name; })) return g;
-    if (!file_name.empty()) {
-        if (auto g = find([&](const ShotGrade& s) {
-                return (!s.source_file.empty() && stem(s.source_file) == stem(file_name)) ||
-                       s.name == stem(file_name);
-            }))
-            return g;
-    }
-    // A reel holds many clips: the reel alone picks a row only when it is the reel's only one.
-    if (!reel.empty() && std::count_if(grades.begin(), grades.end(),
-                                       [&](const ShotGrade& s) { return s.tape == reel; }) == 1)
-        return find([&](const ShotGrade& s) { return s.tape == reel; });
-    return std::nullopt;
-}
-
 }  // namespace cinepipe

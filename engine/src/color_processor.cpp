@@ -117,7 +117,10 @@ std::optional<ColorTags> tags_for(const OCIO::Config& config, const std::string&
 OCIO::Interpolation to_ocio(LutInterpolation i) {
     switch (i) {
         case LutInterpolation::Tetrahedral:
-            return OCIO::INTERP_TETRAHEDRAL;
+            // OCIO 2.1 resolves BEST to tetrahedral for a 3D LUT and to linear for a 1D one,
+            // whereas TETRAHEDRAL on a 1D file logs "not allowed" to stderr and falls back.
+            // Color.Cube3dTetrahedralEqualsOcio pins the 3D behaviour.
+            return OCIO::INTERP_BEST;
         case LutInterpolation::Linear:
             return OCIO::INTERP_LINEAR;
         case LutInterpolation::Best:

@@ -144,7 +144,7 @@ TEST_F(Grade, CdlFromACollectionIsPickedByClipName) {
 )";
     expect_one_line_error(cinepipe("grade " + quote(clip_) + " -o " + quote(out_ / "x.mkv") +
                                    " --cdl " + quote(out_ / "other.ccc")),
-                          2, "(ids: X1, X2)");
+                          2, "(2 graded: X1, X2); pick one with --cdl-id");
 }
 
 TEST_F(Grade, CdlFromAnAleRowForThisClip) {
@@ -162,7 +162,77 @@ TEST_F(Grade, CdlFromAnAleRowForThisClip) {
         << "X\tA001\t(1 1 1)(0 0 0)(1 1 1)\nY\tA001\t(1 1 1)(0 0 0)(1 1 1)\n";
     expect_one_line_error(cinepipe("grade " + quote(clip_) + " -o " + quote(out_ / "n.mkv") +
                                    " --ale " + quote(out_ / "none.ale")),
-                          2, "no graded row for clip 'A001C001_prores_hq'");
+                          2, "none.ale: no correction matches clip 'A001C001_prores_hq'");
+}
+
+TEST_F(Grade, InverseLutUndoesTheLutInCommandLineOrder) {
+    // A 1D gamma curve: the inverse of a 1D LUT is exact up to interpolation.
+    {
+        std::ofstream cube(out_ / "gamma.cube");
+        cube << "LUT_1D_SIZE 4096\n";
+        for (int i = 0; i < 4096; ++i) {
+            const double v = std::pow(i / 4095.0, 0.8);
+            cube << v << " " << v << " " << v << "\n";
+        }
+    }
+    const std::string lut = quote(out_ / "gamma.cube");
+    auto r = cinepipe("grade " + quote(lossless_) + " -o " + quote(out_ / "fwd.mkv") +
+                      " --codec ffv1 --lut " + lut);
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    // No library chatter about interpolation modes a 1D LUT does not have.
+    EXPECT_EQ(r.output.find("OpenColorIO"), std::string::npos) << r.output;
+    r = cinepipe("grade " + quote(lossless_) + " -o " + quote(out_ / "back.mkv") +
+                 " --codec ffv1 --lut " + lut + " --inverse-lut " + lut);
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_NE(r.output.find("LUT gamma.cube, LUT gamma.cube (inverse)"), std::string::npos)
+        << r.output;
+    const auto moved = rms_difference(out_ / "fwd.mkv", lossless_);
+    const auto back = rms_difference(out_ / "back.mkv", lossless_);
+    EXPECT_GT(moved[0], 10.0);  // the curve moved luma by many 10-bit codes
+    for (double d : back) EXPECT_LT(d, 0.6);  // and its inverse brought it back
+    // The inverse first, then the curve: also back where it started, so the order held.
+    r = cinepipe("grade -q " + quote(lossless_) + " -o " + quote(out_ / "back2.mkv") +
+                 " --codec ffv1 --inverse-lut " + lut + " --lut " + lut);
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    for (double d : rms_difference(out_ / "back2.mkv", lossless_)) EXPECT_LT(d, 0.6);
+}
+
+TEST_F(Grade, GradesReportsClipsWithNoMatchingGrade) {
+    std::ofstream(out_ / "day.ale")
+        << "Heading\nFIELD_DELIM\tTABS\n\nColumn\nName\tTape\tSource File\tASC_SOP\tASC_SAT\n\n"
+        << "Data\n"
+        << "A001C001\tA001\tA001C001_prores_hq.mov\t(1.4 1 0.7)(0 0 0)(1 1 1)\t0.9\n"
+        << "A001C004_ffv1\tA001\t\t(1 1 1)(0.01 0 0)(1 1 1)\t1\n"
+        << "Z009C001\tZ009\tZ009C001.mov\t(1 1 1)(0 0 0)(1 1 1)\t1\n";
+    const std::string b_clip = *dailies_ / "B001C001_hevc_2997df.mov";
+    const auto r = cinepipe("grades " + quote(out_ / "day.ale") + " " + quote(clip_) + " " +
+                            quote(lossless_) + " " + quote(b_clip) + " --json " +
+                            quote(out_ / "g.json"));
+    EXPECT_EQ(r.exit_code, 1) << r.output;  // a clip without a grade fails the check
+    EXPECT_NE(r.output.find("B001C001_hevc_2997df.mov"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("NO GRADE"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("2 of 3 clips graded"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("grades no clip used: Z009C001"), std::string::npos) << r.output;
+    const json j = json::parse(test::read_file(out_ / "g.json"));
+    EXPECT_EQ(j["schema"], "cinepipe.grades/1");
+    ASSERT_EQ(j["clips"].size(), 3u);
+    EXPECT_EQ(j["clips"][0]["grade"]["id"], "A001C001");
+    EXPECT_EQ(j["clips"][0]["grade"]["matched_by"], "file name");
+    EXPECT_EQ(j["clips"][0]["grade"]["line"], 8);
+    EXPECT_DOUBLE_EQ(j["clips"][0]["grade"]["slope"][0].get<double>(), 1.4);
+    EXPECT_EQ(j["clips"][1]["grade"]["matched_by"], "clip name");
+    EXPECT_TRUE(j["clips"][2]["grade"].is_null());
+    EXPECT_EQ(j["unmatched"], json::array({b_clip}));
+    EXPECT_EQ(j["unused_grades"], json::array({"Z009C001"}));
+
+    // Every clip graded: success. An unreadable clip is listed, the rest still matched, exit 2.
+    EXPECT_EQ(cinepipe("grades -q " + quote(out_ / "day.ale") + " " + quote(clip_)).exit_code, 0);
+    std::ofstream(out_ / "junk.mov") << "not a movie";
+    const auto bad = cinepipe("grades " + quote(out_ / "day.ale") + " " +
+                              quote(out_ / "junk.mov") + " " + quote(clip_));
+    EXPECT_EQ(bad.exit_code, 2) << bad.output;
+    EXPECT_NE(bad.output.find("UNREADABLE"), std::string::npos) << bad.output;
+    EXPECT_NE(bad.output.find("1 of 2 clips graded"), std::string::npos) << bad.output;
 }
 
 TEST_F(Grade, StripGradingEqualsWholeFrameConversion) {

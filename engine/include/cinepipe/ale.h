@@ -2,7 +2,6 @@
 // Avid Log Exchange (ALE) files as they carry per-shot grades from set: a tab-separated table
 // whose ASC_SOP "(s s s)(o o o)(p p p)" and ASC_SAT columns hold each clip's CDL.
 
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,10 +20,5 @@ struct ShotGrade {
 // Every row with an ASC_SOP (rows without one are not graded and are skipped). Throws
 // InputError "FILE:LINE: what" for a file that is not an ALE or a malformed SOP/SAT value.
 std::vector<ShotGrade> load_ale(const std::string& path);
-
-// The grade for a clip: by clip name, then the source file's name, then the reel (tape) when
-// exactly one row has it (a reel holds many clips). nullopt when no row matches.
-std::optional<ShotGrade> match_shot(const std::vector<ShotGrade>& grades, const std::string& clip_name,
-                                    const std::string& file_name, const std::string& reel);
 
 }  // namespace cinepipe
