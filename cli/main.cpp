@@ -42,6 +42,8 @@ int run(int argc, char** argv) {
     add("grade", "Colour-grade: OCIO conversion, CDL, LUTs, encode", add_grade);
     add("grades", "Show which grade (.ccc/ALE) each clip gets, and which clips get none",
         add_grades);
+    add("qc", "Check a file for black, freeze, flash, hits, damage, levels...: verdict and events",
+        add_qc);
     add("render", "Run a filter graph: decode once, feed every branch", add_render);
     add("filters", "List built-in and plugin filters with their parameters", add_filters);
 

@@ -231,6 +231,7 @@ struct Graph::Impl {
         ReaderOptions ro;
         ro.decoder_threads = options.schedule.resolved_threads();
         ro.decode_audio = s.params.get_bool("audio");
+        ro.tolerate_damage = s.params.get_bool("tolerate_damage");
         ro.cancel = &cancel;
         ro.frames_held = pool_size();
         try {
@@ -362,6 +363,7 @@ struct Graph::Impl {
             NodeContext ctx;
             ctx.id = n.spec->id;
             ctx.source = &source_info;
+            ctx.source_stats = &reader->stats();
             ctx.pool_size = pool_size();
             ctx.threads = options.schedule.resolved_threads();
             ctx.overwrite = options.overwrite;
@@ -635,6 +637,7 @@ GraphRunResult Graph::run() {
         const auto& n = g.at(i);
         if (!n.node) continue;
         for (const auto& o : n.node->outputs()) result.outputs.push_back(o);
+        if (const QcResult* qc = n.node->qc_result()) result.qc.push_back(*qc);
         for (const auto& w : n.node->warnings())
             result.warnings.push_back(fmt::format("node '{}': {}", n.spec->id, w));
     }

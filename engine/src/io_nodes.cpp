@@ -97,6 +97,9 @@ void register_io_nodes(FilterRegistry& registry) {
                      "Frame rate of an image sequence without one in its headers "
                      "(24, 25, 24000/1001, ...)"),
         bool_param("audio", true, "Decode the audio streams (false: video only)"),
+        bool_param("tolerate_damage", false,
+                   "Read on past damaged packets, corrupt pictures and truncation, counting "
+                   "them (for QC) instead of stopping with an error"),
     };
     registry.add(std::move(source));
 

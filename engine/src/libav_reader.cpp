@@ -357,16 +357,19 @@ class LibavReader final : public MediaReader {
         // Pictures that end well before the stream's stated duration mean the file was cut
         // short: say so instead of delivering a silently shorter master. Compared in time,
         // not frame counts, so a stream with timestamp gaps is not mistaken for a cut one.
-        if (checked_ || options_.tolerate_damage || expected_seconds_ <= 0) return;
+        if (checked_ || expected_seconds_ <= 0) return;
         checked_ = true;
         const double frame = 1.0 / info_.video->frame_rate.to_double();
         const double reached =
             have_prev_ ? double(last_end_pts_ - first_pts_) * video_tb_.to_double() : 0.0;
-        if (reached + 1.5 * frame < expected_seconds_)
-            throw InputError(
-                path_ + fmt::format(": truncated or damaged: the stream lasts {:.3f} s but its "
-                                    "pictures end at {:.3f} s ({} frames decoded)",
-                                    expected_seconds_, reached, stats_.frames));
+        if (reached + 1.5 * frame < expected_seconds_) {
+            const std::string what =
+                fmt::format("truncated or damaged: the stream lasts {:.3f} s but its pictures "
+                            "end at {:.3f} s ({} frames decoded)",
+                            expected_seconds_, reached, stats_.frames);
+            if (!options_.tolerate_damage) throw InputError(path_ + ": " + what);
+            stats_.damage.push_back({std::max<std::int64_t>(stats_.frames - 1, 0), what});
+        }
     }
 
     // Feed the video decoder: a queued packet, else a newly read one, else (at the end of
@@ -421,8 +424,12 @@ class LibavReader final : public MediaReader {
         av_packet_unref(packet_.get());
     }
 
-    void damage(const std::string& what) {
+    // `frame`: the picture concerned; by default the next one to be delivered (a refused
+    // packet is near there: frame threading delays output by a few pictures).
+    void damage(const std::string& what, std::int64_t frame = -1) {
         ++stats_.corrupt_frames;
+        if (options_.tolerate_damage)
+            stats_.damage.push_back({frame >= 0 ? frame : stats_.frames, what});
         if (!options_.tolerate_damage)
             throw InputError(path_ + ": " + what + " near frame " + std::to_string(stats_.frames));
     }
@@ -528,7 +535,7 @@ class LibavReader final : public MediaReader {
         last_end_pts_ = std::max(last_end_pts_, pts + frame->duration);
         frame->pts = pts;
         frame->corrupt = (f.flags & AV_FRAME_FLAG_CORRUPT) || f.decode_error_flags;
-        if (frame->corrupt) damage("corrupt picture");
+        if (frame->corrupt) damage("corrupt picture", frame->index);
         // Timecode follows the clock, not the frame count, so a gap in the timestamps shows
         // as a jump in timecode.
         const std::int64_t offset =

@@ -23,6 +23,8 @@ ParamSpec overwrite_param() {
 void register_qc_filters(FilterRegistry& registry) {
     registry.add(framemd5_filter_info());
     registry.add(stats_filter_info());
+    registry.add(qc_filter_info());
+    for (auto& f : check_filter_infos()) registry.add(std::move(f));
 }
 
 }  // namespace cinepipe

@@ -49,6 +49,7 @@ struct GraphRunResult {
     ReadStats source;  // from the one reader: frames decoded once, whatever the branch count
     std::vector<std::string> outputs;
     std::vector<std::string> warnings;  // the graph's own (validation) and every node's
+    std::vector<QcResult> qc;           // each checking analyser's findings, in graph order
 };
 
 // A validated graph with its source open, formats negotiated and sinks ready.

@@ -31,6 +31,13 @@ struct TimestampDiscontinuity {
     std::int64_t actual_pts = 0;
 };
 
+// Damage met while reading with ReaderOptions::tolerate_damage: a packet the decoder refused,
+// a picture it flagged, the file ending early.
+struct ReadDamage {
+    std::int64_t frame_index = 0;  // the picture it concerns, or the next one to be delivered
+    std::string what;
+};
+
 struct ReadStats {
     std::int64_t frames = 0;
     // Pictures the decoder (or image reader) produced: equals `frames` for a clean source,
@@ -39,6 +46,7 @@ struct ReadStats {
     std::int64_t corrupt_frames = 0;
     std::int64_t audio_samples = 0;  // per channel, first audio stream
     std::vector<TimestampDiscontinuity> discontinuities;
+    std::vector<ReadDamage> damage;  // with tolerate_damage: each damaged place, in order
     std::vector<std::string> warnings;  // what was skipped or could not be honoured
 };
 

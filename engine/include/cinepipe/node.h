@@ -13,6 +13,7 @@
 #include "cinepipe/media_info.h"
 #include "cinepipe/media_reader.h"
 #include "cinepipe/pixel_format.h"
+#include "cinepipe/qc_result.h"
 #include "cinepipe/rational.h"
 
 namespace cinepipe {
@@ -35,6 +36,9 @@ struct StreamDesc {
 struct NodeContext {
     std::string id;                     // the node's id in the graph, for messages
     const MediaInfo* source = nullptr;  // the graph's source (timecode, reel, audio layout)
+    // The source's reading so far (damage, timestamp breaks, audio samples); complete by
+    // finish().
+    const ReadStats* source_stats = nullptr;
     // Frames a node's own output pool must be able to keep alive at once: the units in
     // flight plus what frame-threaded encoders downstream still hold. FramePool throws past
     // its bound, so size pools with this.
@@ -87,6 +91,8 @@ class Node {
     // What this node does with its parameters resolved, for the plan (e.g. the colour
     // operations a grade applies); empty when the type and sizes say it all.
     [[nodiscard]] virtual std::string describe() const { return {}; }
+    // Analysers that check: their findings (after finish()); null for every other node.
+    [[nodiscard]] virtual const QcResult* qc_result() const { return nullptr; }
     // Files written (after finish()).
     [[nodiscard]] virtual std::vector<std::string> outputs() const { return {}; }
     // What the node could not honour (one sentence each).

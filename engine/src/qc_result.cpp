@@ -1,0 +1,37 @@
+#include "cinepipe/qc_result.h"
+
+#include <algorithm>
+
+namespace cinepipe {
+
+const char* to_string(Severity s) {
+    switch (s) {
+        case Severity::Off:
+            return "off";
+        case Severity::Info:
+            return "info";
+        case Severity::Warning:
+            return "warning";
+        case Severity::Error:
+            return "error";
+    }
+    return "error";
+}
+
+std::string QcResult::timecode_at(std::int64_t index) const {
+    const TimecodeAnchor* anchor = nullptr;
+    for (const auto& a : timecodes) {
+        if (a.frame > index) break;
+        anchor = &a;
+    }
+    if (!anchor) return {};
+    return anchor->timecode.advanced(index - anchor->frame).to_string();
+}
+
+bool QcResult::passed() const {
+    for (const auto& e : events)
+        if (e.severity == Severity::Error) return false;
+    return true;
+}
+
+}  // namespace cinepipe

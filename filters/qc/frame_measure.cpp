@@ -1,0 +1,445 @@
+// Built with -O3 (filters/CMakeLists.txt): the per-pixel loops are written so the compiler
+// vectorises them, which is what keeps QC near decode speed.
+
+#include "frame_measure.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+
+namespace cinepipe::qc {
+
+namespace {
+
+std::vector<int> grid_map(int size, int cells) {
+    std::vector<int> map(static_cast<std::size_t>(size));
+    for (int i = 0; i < size; ++i)
+        map[static_cast<std::size_t>(i)] = static_cast<int>(static_cast<std::int64_t>(i) * cells / size);
+    return map;
+}
+
+// Start of each grid cell along a line of `size` samples (cells + 1 entries).
+std::array<int, kGridX + 1> cell_starts(int size, int cells) {
+    std::array<int, kGridX + 1> s{};
+    for (int c = 0; c <= cells; ++c)
+        s[static_cast<std::size_t>(c)] = static_cast<int>((static_cast<std::int64_t>(c) * size + cells - 1) / cells);
+    return s;
+}
+
+}  // namespace
+
+FrameMeasurer::FrameMeasurer(const MeasureConfig& config, PixelFormat format, int width,
+                             int height, const ColorTags& tags)
+    : config_(config),
+      format_(format),
+      width_(width),
+      height_(height),
+      rgb_(info(format).family == ColorFamily::Rgb),
+      block_of_column_(grid_map(width, kGridX)),
+      block_of_row_(grid_map(height, kGridY)),
+      block_pixels_(kBlocks, 0.0) {
+    const int depth = info(format).bit_depth;
+    const bool full = tags.range == ColorRange::Full;
+    if (rgb_) {
+        bits_ = 16;
+        black_ = 0;
+        range_ = 65535;
+    } else {
+        bits_ = depth;
+        const double scale = std::ldexp(1.0, depth - 8);
+        black_ = full ? 0 : 16 * scale;
+        range_ = full ? std::ldexp(1.0, depth) - 1 : 219 * scale;
+        chroma_zero_ = full ? 0 : 16 * scale;
+        chroma_range_ = full ? std::ldexp(1.0, depth) - 1 : 224 * scale;
+    }
+    switch (tags.matrix) {
+        case MatrixCoefficients::Bt2020Ncl:
+        case MatrixCoefficients::Bt2020Cl:
+            kr_ = 0.2627;
+            kb_ = 0.0593;
+            break;
+        case MatrixCoefficients::Bt470bg:
+        case MatrixCoefficients::Smpte170m:
+            kr_ = 0.299;
+            kb_ = 0.114;
+            break;
+        case MatrixCoefficients::Unspecified:
+            // As libav assumes: Rec.601 below HD, Rec.709 from 720 lines.
+            if (height < 720) {
+                kr_ = 0.299;
+                kb_ = 0.114;
+            }
+            break;
+        default:
+            break;
+    }
+    for (int y = 0; y < height; ++y)
+        for (int x = 0; x < width; ++x)
+            block_pixels_[static_cast<std::size_t>(block_of_row_[static_cast<std::size_t>(y)] * kGridX +
+                                                   block_of_column_[static_cast<std::size_t>(x)])] += 1;
+    const auto pixels = static_cast<std::size_t>(width) * static_cast<std::size_t>(height);
+    prev_.resize(pixels);
+    prev2_.resize(pixels);
+    if (rgb_) rgb_luma_.resize(pixels);
+}
+
+template <typename T>
+void FrameMeasurer::luma_pass(const T* plane, std::ptrdiff_t stride, Observation& o) {
+    const int itb = static_cast<int>(std::floor(black_ + config_.black_level * range_));
+    const int ilo = static_cast<int>(std::ceil(black_ + config_.luma_low * range_));
+    const int ihi = static_cast<int>(std::floor(black_ + config_.luma_high * range_));
+    const auto starts = cell_starts(width_, kGridX);
+    std::array<double, kBlocks> block_sum{};
+    unsigned mn = std::numeric_limits<unsigned>::max();
+    unsigned mx = 0;
+    std::uint64_t sum = 0, black = 0, out = 0;
+    const auto* row = reinterpret_cast<const std::uint8_t*>(plane);
+    for (int y = 0; y < height_; ++y, row += stride) {
+        const T* p = reinterpret_cast<const T*>(row);
+        const int by = block_of_row_[static_cast<std::size_t>(y)];
+        for (int c = 0; c < kGridX; ++c) {
+            unsigned s = 0, nb = 0, no = 0;
+            unsigned lmn = std::numeric_limits<unsigned>::max(), lmx = 0;
+            for (int x = starts[static_cast<std::size_t>(c)]; x < starts[static_cast<std::size_t>(c) + 1]; ++x) {
+                const unsigned v = p[x];
+                s += v;
+                lmn = std::min(lmn, v);
+                lmx = std::max(lmx, v);
+                nb += static_cast<unsigned>(static_cast<int>(v) <= itb);
+                no += static_cast<unsigned>(static_cast<int>(v) < ilo) +
+                      static_cast<unsigned>(static_cast<int>(v) > ihi);
+            }
+            block_sum[static_cast<std::size_t>(by * kGridX + c)] += s;
+            sum += s;
+            black += nb;
+            out += no;
+            mn = std::min(mn, lmn);
+            mx = std::max(mx, lmx);
+        }
+    }
+    const double n = static_cast<double>(width_) * height_;
+    o.luma_min = mn;
+    o.luma_max = mx;
+    o.luma_avg = static_cast<double>(sum) / n;
+    o.norm_avg = (o.luma_avg - black_) / range_;
+    o.black_fraction = static_cast<double>(black) / n;
+    o.luma_out_fraction = static_cast<double>(out) / n;
+    for (int b = 0; b < kBlocks; ++b)
+        o.block_luma[static_cast<std::size_t>(b)] = static_cast<float>(
+            (block_sum[static_cast<std::size_t>(b)] / block_pixels_[static_cast<std::size_t>(b)] - black_) / range_);
+}
+
+template <typename T>
+void FrameMeasurer::chroma_pass(const VideoFrame& f, Observation& o) {
+    const int cw = f.plane_width(1);
+    const int ch = f.plane_height(1);
+    const int ilo = static_cast<int>(std::ceil(chroma_zero_ + config_.chroma_low * chroma_range_));
+    const int ihi = static_cast<int>(std::floor(chroma_zero_ + config_.chroma_high * chroma_range_));
+    const auto starts = cell_starts(cw, kGridX);
+    const auto rows = grid_map(ch, kGridY);
+    std::array<double, 2 * kBlocks> sums{};
+    std::array<double, kBlocks> counts{};
+    std::uint64_t out = 0;
+    for (int plane = 1; plane <= 2; ++plane) {
+        const std::uint8_t* row = f.plane(plane);
+        for (int y = 0; y < ch; ++y, row += f.stride[static_cast<std::size_t>(plane)]) {
+            const T* p = reinterpret_cast<const T*>(row);
+            const int by = rows[static_cast<std::size_t>(y)];
+            for (int c = 0; c < kGridX; ++c) {
+                unsigned s = 0, no = 0;
+                const int x0 = starts[static_cast<std::size_t>(c)];
+                const int x1 = starts[static_cast<std::size_t>(c) + 1];
+                for (int x = x0; x < x1; ++x) {
+                    const unsigned v = p[x];
+                    s += v;
+                    no += static_cast<unsigned>(static_cast<int>(v) < ilo) +
+                          static_cast<unsigned>(static_cast<int>(v) > ihi);
+                }
+                const auto b = static_cast<std::size_t>(by * kGridX + c);
+                sums[static_cast<std::size_t>(plane - 1) * kBlocks + b] += s;
+                if (plane == 1) counts[b] += x1 - x0;
+                out += no;
+            }
+        }
+    }
+    o.chroma_out_fraction = static_cast<double>(out) / (2.0 * cw * ch);
+    const double mid = std::ldexp(1.0, bits_ - 1);
+    const double kg = 1 - kr_ - kb_;
+    for (std::size_t b = 0; b < kBlocks; ++b) {
+        const double y = std::clamp(static_cast<double>(o.block_luma[b]), 0.0, 1.0);
+        const double cb = (sums[b] / counts[b] - mid) / chroma_range_;
+        const double cr = (sums[kBlocks + b] / counts[b] - mid) / chroma_range_;
+        const double r = y + 2 * (1 - kr_) * cr;
+        const double bl = y + 2 * (1 - kb_) * cb;
+        const double g = (y - kr_ * r - kb_ * bl) / kg;
+        o.block_rgb[b] = {static_cast<float>(std::clamp(r, 0.0, 1.0)),
+                          static_cast<float>(std::clamp(g, 0.0, 1.0)),
+                          static_cast<float>(std::clamp(bl, 0.0, 1.0))};
+    }
+}
+
+// EBU R103's RGB gamut, on every fourth pixel of every fourth line: the matrix per pixel is
+// the one costly step, and an excursion over 1% of the picture cannot hide from a 1/16 sample.
+// As R103 measures after a low-pass filter (transients at sharp saturated edges, the ringing of
+// any resampling, are not out of gamut), each sample is the mean of a 2x2 luma neighbourhood
+// and of the two chroma samples beside it.
+template <typename T>
+void FrameMeasurer::gamut_pass(const VideoFrame& f, Observation& o) const {
+    const auto& fi = info(f.format);
+    const double mid = std::ldexp(1.0, bits_ - 1);
+    const double kg = 1 - kr_ - kb_;
+    std::uint64_t out = 0, n = 0;
+    for (int y = 0; y + 1 < height_; y += 4) {
+        const T* py = reinterpret_cast<const T*>(f.plane(0) + y * f.stride[0]);
+        const T* py2 = reinterpret_cast<const T*>(f.plane(0) + (y + 1) * f.stride[0]);
+        // The chroma rows and columns under the 2x2 luma (one sample when subsampled).
+        const int cy1 = y >> fi.chroma_shift_y;
+        const int cy2 = (y + 1) >> fi.chroma_shift_y;
+        const T* pu = reinterpret_cast<const T*>(f.plane(1) + cy1 * f.stride[1]);
+        const T* pu2 = reinterpret_cast<const T*>(f.plane(1) + cy2 * f.stride[1]);
+        const T* pv = reinterpret_cast<const T*>(f.plane(2) + cy1 * f.stride[2]);
+        const T* pv2 = reinterpret_cast<const T*>(f.plane(2) + cy2 * f.stride[2]);
+        for (int x = 0; x + 1 < width_; x += 4) {
+            const int cx1 = x >> fi.chroma_shift_x;
+            const int cx2 = (x + 1) >> fi.chroma_shift_x;
+            const double yy = ((py[x] + py[x + 1] + py2[x] + py2[x + 1]) / 4.0 - black_) / range_;
+            const double cb = ((pu[cx1] + pu[cx2] + pu2[cx1] + pu2[cx2]) / 4.0 - mid) / chroma_range_;
+            const double cr = ((pv[cx1] + pv[cx2] + pv2[cx1] + pv2[cx2]) / 4.0 - mid) / chroma_range_;
+            const double r = yy + 2 * (1 - kr_) * cr;
+            const double b = yy + 2 * (1 - kb_) * cb;
+            const double g = (yy - kr_ * r - kb_ * b) / kg;
+            const double lo = std::min({r, g, b});
+            const double hi = std::max({r, g, b});
+            out += static_cast<std::uint64_t>(lo < config_.gamut_low || hi > config_.gamut_high);
+            ++n;
+        }
+    }
+    o.gamut_out_fraction = n ? static_cast<double>(out) / static_cast<double>(n) : 0.0;
+}
+
+// An RGB master: its Rec.709 luma as 16-bit for the luma measurements, its block colours, its
+// gamut excursions and (float) non-finite samples.
+void FrameMeasurer::rgb_to_luma(const VideoFrame& f, Observation& o) {
+    const double kg = 1 - kr_ - kb_;
+    const auto& fi = info(f.format);
+    std::array<double, 3 * kBlocks> sums{};
+    std::uint64_t out = 0;
+    std::int64_t nonfinite = 0;
+    for (int y = 0; y < height_; ++y) {
+        std::uint16_t* dst = rgb_luma_.data() + static_cast<std::ptrdiff_t>(y) * width_;
+        const int by = block_of_row_[static_cast<std::size_t>(y)];
+        for (int x = 0; x < width_; ++x) {
+            double r, g, b;
+            if (fi.sample == SampleType::F32) {
+                // Planar G, B, R.
+                g = reinterpret_cast<const float*>(f.plane(0) + y * f.stride[0])[x];
+                b = reinterpret_cast<const float*>(f.plane(1) + y * f.stride[1])[x];
+                r = reinterpret_cast<const float*>(f.plane(2) + y * f.stride[2])[x];
+                if (!std::isfinite(r) || !std::isfinite(g) || !std::isfinite(b)) {
+                    ++nonfinite;
+                    r = g = b = 0;
+                }
+            } else {
+                const auto* p = reinterpret_cast<const std::uint16_t*>(f.plane(0) + y * f.stride[0]) +
+                                static_cast<std::ptrdiff_t>(x) * fi.components;
+                r = p[0] / 65535.0;
+                g = p[1] / 65535.0;
+                b = p[2] / 65535.0;
+            }
+            out += static_cast<std::uint64_t>(std::min({r, g, b}) < config_.gamut_low ||
+                                              std::max({r, g, b}) > config_.gamut_high);
+            const double luma = kr_ * r + kg * g + kb_ * b;
+            dst[x] = static_cast<std::uint16_t>(std::lround(std::clamp(luma, 0.0, 1.0) * 65535));
+            const auto blk = static_cast<std::size_t>(by * kGridX + block_of_column_[static_cast<std::size_t>(x)]);
+            sums[blk] += r;
+            sums[kBlocks + blk] += g;
+            sums[2 * kBlocks + blk] += b;
+        }
+    }
+    o.nonfinite = nonfinite;
+    o.gamut_out_fraction = static_cast<double>(out) / (static_cast<double>(width_) * height_);
+    for (std::size_t b = 0; b < kBlocks; ++b)
+        for (std::size_t c = 0; c < 3; ++c)
+            o.block_rgb[b][c] = static_cast<float>(
+                std::clamp(sums[c * kBlocks + b] / block_pixels_[b], 0.0, 1.0));
+}
+
+// Gradients across the 8x8 grid's edges against gradients inside blocks: compression blocking
+// makes the edges step. Every fourth line for the vertical edges, every 8th line pair for the
+// horizontal ones.
+template <typename T>
+void FrameMeasurer::blockiness_pass(const T* plane, std::ptrdiff_t stride, Observation& o) const {
+    double edge = 0, inner = 0;
+    std::uint64_t edge_n = 0, inner_n = 0;
+    const auto* base = reinterpret_cast<const std::uint8_t*>(plane);
+    for (int y = 2; y < height_; y += 4) {
+        const T* p = reinterpret_cast<const T*>(base + y * stride);
+        std::uint64_t e = 0, i = 0;
+        for (int x = 8; x + 8 <= width_; x += 8) {
+            e += static_cast<std::uint64_t>(std::abs(int(p[x]) - int(p[x - 1])));
+            for (int k = 1; k < 8; ++k)
+                i += static_cast<std::uint64_t>(std::abs(int(p[x + k]) - int(p[x + k - 1])));
+        }
+        edge += static_cast<double>(e);
+        inner += static_cast<double>(i);
+        edge_n += static_cast<std::uint64_t>(width_ / 8 - 1);
+        inner_n += static_cast<std::uint64_t>((width_ / 8 - 1) * 7);
+    }
+    for (int y = 8; y + 4 < height_; y += 8) {
+        const T* above = reinterpret_cast<const T*>(base + (y - 1) * stride);
+        const T* at = reinterpret_cast<const T*>(base + y * stride);
+        const T* in1 = reinterpret_cast<const T*>(base + (y + 3) * stride);
+        const T* in2 = reinterpret_cast<const T*>(base + (y + 4) * stride);
+        std::uint64_t e = 0, i = 0;
+        for (int x = 0; x < width_; x += 2) {
+            e += static_cast<std::uint64_t>(std::abs(int(at[x]) - int(above[x])));
+            i += static_cast<std::uint64_t>(std::abs(int(in2[x]) - int(in1[x])));
+        }
+        edge += static_cast<double>(e);
+        inner += static_cast<double>(i) ;
+        edge_n += static_cast<std::uint64_t>((width_ + 1) / 2);
+        inner_n += static_cast<std::uint64_t>((width_ + 1) / 2);
+    }
+    if (edge_n == 0 || inner_n == 0) return;
+    // A floor of 0.2% of the range keeps flat pictures (black, a grey card) at 1.
+    const double floor = 0.002 * range_;
+    o.blockiness = (edge / static_cast<double>(edge_n) + floor) /
+                   (inner / static_cast<double>(inner_n) + floor);
+}
+
+// Combing: a line that stands out from both its neighbours, in the same direction, while the
+// neighbours (the other field) agree. Every other column. With the previous frame, the field
+// motion also votes for a field order.
+template <typename T>
+void FrameMeasurer::comb_pass(const T* plane, std::ptrdiff_t stride, Observation& o) const {
+    const int thr = std::max(1, static_cast<int>(config_.comb_threshold * range_));
+    const auto* base = reinterpret_cast<const std::uint8_t*>(plane);
+    std::uint64_t combed = 0, n = 0;
+    for (int y = 1; y + 1 < height_; ++y) {
+        const T* a = reinterpret_cast<const T*>(base + (y - 1) * stride);
+        const T* b = reinterpret_cast<const T*>(base + y * stride);
+        const T* c = reinterpret_cast<const T*>(base + (y + 1) * stride);
+        unsigned k = 0;
+        for (int x = 0; x < width_; x += 2) {
+            const int d1 = int(b[x]) - int(a[x]);
+            const int d2 = int(b[x]) - int(c[x]);
+            const int m = std::min(std::abs(d1), std::abs(d2));
+            k += static_cast<unsigned>((d1 ^ d2) >= 0 && m > thr && 2 * std::abs(int(a[x]) - int(c[x])) < m);
+        }
+        combed += k;
+        n += static_cast<std::uint64_t>((width_ + 1) / 2);
+    }
+    o.comb_fraction = n ? static_cast<double>(combed) / static_cast<double>(n) : 0.0;
+    if (!have_prev_ || o.comb_fraction < 0.001) return;
+    // Bottom field of the previous frame against this top field, and the previous top against
+    // this bottom: the pair closer in time differs less.
+    double d_bt = 0, d_tb = 0;
+    for (int y = 0; y + 1 < height_; y += 4) {
+        const T* top = reinterpret_cast<const T*>(base + y * stride);
+        const T* bottom = reinterpret_cast<const T*>(base + (y + 1) * stride);
+        const std::uint16_t* ptop = prev_.data() + static_cast<std::ptrdiff_t>(y) * width_;
+        const std::uint16_t* pbottom = ptop + width_;
+        std::uint64_t s1 = 0, s2 = 0;
+        for (int x = 0; x < width_; x += 2) {
+            s1 += static_cast<std::uint64_t>(std::abs(int(top[x]) - int(pbottom[x])));
+            s2 += static_cast<std::uint64_t>(std::abs(int(bottom[x]) - int(ptop[x])));
+        }
+        d_bt += static_cast<double>(s1);
+        d_tb += static_cast<double>(s2);
+    }
+    if (d_bt < 0.8 * d_tb) o.field_vote = 1;        // B(n-1) -> T(n) adjacent: top first
+    else if (d_tb < 0.8 * d_bt) o.field_vote = -1;  // T(n-1) -> B(n) adjacent: bottom first
+}
+
+template <typename T>
+void FrameMeasurer::keep_and_diff(const T* plane, std::ptrdiff_t stride, Observation& o) {
+    const auto starts = cell_starts(width_, kGridX);
+    const auto* base = reinterpret_cast<const std::uint8_t*>(plane);
+    if (want_skip_ && have_prev2_) {
+        std::array<double, kBlocks> skip{};
+        for (int y = 0; y < height_; ++y) {
+            const T* p = reinterpret_cast<const T*>(base + y * stride);
+            const std::uint16_t* q = prev2_.data() + static_cast<std::ptrdiff_t>(y) * width_;
+            const int by = block_of_row_[static_cast<std::size_t>(y)];
+            for (int c = 0; c < kGridX; ++c) {
+                unsigned s = 0;
+                for (int x = starts[static_cast<std::size_t>(c)]; x < starts[static_cast<std::size_t>(c) + 1]; ++x)
+                    s += static_cast<unsigned>(std::abs(int(p[x]) - int(q[x])));
+                skip[static_cast<std::size_t>(by * kGridX + c)] += s;
+            }
+        }
+        std::array<float, kBlocks> out{};
+        for (std::size_t b = 0; b < kBlocks; ++b)
+            out[b] = static_cast<float>(skip[b] / block_pixels_[b] / range_);
+        o.block_diff_skip = out;
+    }
+    prev_.swap(prev2_);  // prev2_: the previous frame; prev_ is overwritten with this one
+    std::array<double, kBlocks> sad{};
+    std::uint64_t total = 0;
+    for (int y = 0; y < height_; ++y) {
+        const T* p = reinterpret_cast<const T*>(base + y * stride);
+        const std::uint16_t* q = prev2_.data() + static_cast<std::ptrdiff_t>(y) * width_;
+        std::uint16_t* keep = prev_.data() + static_cast<std::ptrdiff_t>(y) * width_;
+        const int by = block_of_row_[static_cast<std::size_t>(y)];
+        for (int c = 0; c < kGridX; ++c) {
+            unsigned s = 0;
+            for (int x = starts[static_cast<std::size_t>(c)]; x < starts[static_cast<std::size_t>(c) + 1]; ++x) {
+                s += static_cast<unsigned>(std::abs(int(p[x]) - int(q[x])));
+                keep[x] = p[x];
+            }
+            sad[static_cast<std::size_t>(by * kGridX + c)] += s;
+            total += s;
+        }
+    }
+    if (have_prev_) {
+        o.diff = static_cast<double>(total) / (static_cast<double>(width_) * height_ * range_);
+        o.identical = total == 0;
+        float worst = 0;
+        for (std::size_t b = 0; b < kBlocks; ++b) {
+            o.block_diff[b] = static_cast<float>(sad[b] / block_pixels_[b] / range_);
+            worst = std::max(worst, o.block_diff[b]);
+        }
+        want_skip_ = worst >= config_.skip_diff_after;
+    }
+    have_prev2_ = have_prev_;
+    have_prev_ = true;
+}
+
+Observation FrameMeasurer::measure(const VideoFrame& f) {
+    Observation o;
+    o.index = f.index;
+    o.corrupt = f.corrupt;
+    o.pts = f.pts;
+    o.duration = f.duration;
+    o.time_base = f.time_base;
+    if (rgb_) {
+        rgb_to_luma(f, o);
+        const std::uint16_t* luma = rgb_luma_.data();
+        const std::ptrdiff_t stride = static_cast<std::ptrdiff_t>(width_) * 2;
+        luma_pass(luma, stride, o);
+        if (config_.blockiness) blockiness_pass(luma, stride, o);
+        if (config_.comb) comb_pass(luma, stride, o);
+        keep_and_diff(luma, stride, o);
+        o.chroma_out_fraction = 0;
+        return o;
+    }
+    const auto run = [&](auto sample) {
+        using T = decltype(sample);
+        const T* luma = reinterpret_cast<const T*>(f.plane(0));
+        luma_pass(luma, f.stride[0], o);
+        chroma_pass<T>(f, o);
+        if (config_.levels) gamut_pass<T>(f, o);
+        if (config_.blockiness) blockiness_pass(luma, f.stride[0], o);
+        if (config_.comb) comb_pass(luma, f.stride[0], o);
+        keep_and_diff(luma, f.stride[0], o);
+    };
+    if (info(f.format).bit_depth > 8)
+        run(std::uint16_t{});
+    else
+        run(std::uint8_t{});
+    return o;
+}
+
+}  // namespace cinepipe::qc

@@ -1,0 +1,59 @@
+#pragma once
+// Private to filters/qc: one pass per plane over each picture, computing every measurement the
+// enabled checks share (luma statistics, level excursions, the block grid, differences to the
+// previous frames, blocking, combing). The native luma plane is read as it is: no RGB
+// conversion for YUV pictures.
+
+#include <vector>
+
+#include "cinepipe/frame.h"
+#include "qc_check.h"
+
+namespace cinepipe::qc {
+
+class FrameMeasurer {
+  public:
+    FrameMeasurer(const MeasureConfig& config, PixelFormat format, int width, int height,
+                  const ColorTags& tags);
+
+    // Measures `frame` against the frames measured before it; call in frame order.
+    Observation measure(const VideoFrame& frame);
+
+  private:
+    template <typename T>
+    void luma_pass(const T* plane, std::ptrdiff_t stride, Observation& o);
+    template <typename T>
+    void chroma_pass(const VideoFrame& f, Observation& o);
+    template <typename T>
+    void gamut_pass(const VideoFrame& f, Observation& o) const;
+    void rgb_to_luma(const VideoFrame& f, Observation& o);
+    template <typename T>
+    void blockiness_pass(const T* plane, std::ptrdiff_t stride, Observation& o) const;
+    template <typename T>
+    void comb_pass(const T* plane, std::ptrdiff_t stride, Observation& o) const;
+    template <typename T>
+    void keep_and_diff(const T* plane, std::ptrdiff_t stride, Observation& o);
+
+    MeasureConfig config_;
+    PixelFormat format_;
+    int width_;
+    int height_;
+    bool rgb_;
+    int bits_;        // luma code bits as measured (16 for RGB pictures, via rgb_to_luma)
+    double black_;    // code value of legal black
+    double range_;    // code values from legal black to legal white
+    double chroma_zero_ = 0;   // chroma code value 0 (16 at 8 bits limited)
+    double chroma_range_ = 0;  // 224 at 8 bits limited
+    double kr_ = 0.2126, kb_ = 0.0722;
+    std::vector<int> block_of_column_;  // grid column of each picture column
+    std::vector<int> block_of_row_;
+    std::vector<double> block_pixels_;  // pixels per grid block
+    // The two previous frames' luma (16-bit), and this frame's when the input is RGB.
+    std::vector<std::uint16_t> prev_, prev2_, rgb_luma_;
+    bool have_prev_ = false;
+    bool have_prev2_ = false;
+    bool want_skip_ = false;  // the previous frame asked for the i-2 comparison
+    std::array<double, 3 * kBlocks> block_chroma_{};
+};
+
+}  // namespace cinepipe::qc

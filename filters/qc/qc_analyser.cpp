@@ -1,0 +1,200 @@
+// The `qc` analyser (every check of a profile in one node, sharing one measurement pass per
+// frame) and one node type per check (`black`, `freeze`, ...), for graphs that want only one.
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <limits>
+#include <optional>
+
+#include "cinepipe/error.h"
+#include "cinepipe/qc.h"
+#include "cinepipe/output_file.h"
+#include "frame_measure.h"
+#include "qc_check.h"
+#include "qc_filters.h"
+
+namespace cinepipe {
+
+namespace {
+
+using qc::CheckInfo;
+
+struct CheckSetting {
+    const CheckInfo* info = nullptr;
+    Severity severity = Severity::Error;
+    ParamSet params;
+};
+
+// "black.min_duration" -> the black check's "min_duration".
+ParamSet sub_params(const ParamSet& all, const std::string& prefix) {
+    std::map<std::string, ParamValue> values;
+    std::vector<std::string> given;
+    for (const auto& [name, value] : all.values())
+        if (name.rfind(prefix, 0) == 0) {
+            values[name.substr(prefix.size())] = value;
+            if (all.given(name)) given.push_back(name.substr(prefix.size()));
+        }
+    return ParamSet(std::move(values), std::move(given));
+}
+
+class QcAnalyser final : public Node {
+  public:
+    QcAnalyser(std::vector<CheckSetting> checks, const ParamSet& p, const NodeContext& ctx)
+        : settings_(std::move(checks)), ctx_(ctx), profile_(p.get_string("profile")) {
+        if (const std::string& path = p.get_string("report"); !path.empty())
+            report_.emplace(path, ctx.overwrite || p.get_bool("overwrite"));
+        result_.node = ctx.id;
+    }
+
+    StreamDesc configure(const StreamDesc& in) override {
+        const auto& fi = info(in.format);
+        facts_.fps = in.frame_rate;
+        facts_.field_order = ctx_.source && ctx_.source->video ? ctx_.source->video->field_order
+                                                               : in.field_order;
+        facts_.full_range = in.tags.range == ColorRange::Full;
+        facts_.rgb = fi.family == ColorFamily::Rgb;
+        facts_.float_samples = fi.sample == SampleType::F32;
+        facts_.source = ctx_.source;
+        qc::MeasureConfig measure;
+        for (const auto& s : settings_)
+            if (s.severity != Severity::Off)
+                checks_.push_back(s.info->create(s.params, s.severity, facts_, measure));
+        measurer_.emplace(measure, in.format, in.width, in.height, in.tags);
+        return in;
+    }
+
+    void consume(const MediaUnit& unit) override {
+        if (!unit.video) return;
+        const VideoFrame& f = *unit.video;
+        const qc::Observation o = measurer_->measure(f);
+        for (auto& c : checks_) c->observe(o, result_.events);
+        result_.per_frame.push_back({static_cast<float>(o.luma_min), static_cast<float>(o.luma_avg),
+                                     static_cast<float>(o.luma_max),
+                                     o.diff < 0 ? -1.0F : static_cast<float>(100 * o.diff)});
+        if (f.timecode && (!last_tc_ || !(last_tc_->advanced(1) == *f.timecode)))
+            result_.timecodes.push_back({f.index, *f.timecode});
+        last_tc_ = f.timecode;
+        luma_min_ = std::min(luma_min_, o.luma_min);
+        luma_max_ = std::max(luma_max_, o.luma_max);
+        luma_sum_ += o.luma_avg;
+        ++result_.frames;
+    }
+
+    void finish() override {
+        facts_.stats = ctx_.source_stats;
+        for (auto& c : checks_) c->finish(result_.frames, result_.events);
+        std::stable_sort(result_.events.begin(), result_.events.end(),
+                         [](const QcEvent& a, const QcEvent& b) {
+                             return a.start_frame < b.start_frame;
+                         });
+        auto& m = result_.measurements;
+        m.emplace_back("frames", static_cast<double>(result_.frames));
+        if (result_.frames > 0) {
+            m.emplace_back("luma_min", luma_min_);
+            m.emplace_back("luma_max", luma_max_);
+            m.emplace_back("luma_avg", luma_sum_ / static_cast<double>(result_.frames));
+        }
+        for (const auto& c : checks_) c->measurements(m);
+        if (report_ && ctx_.source) {
+            report_->write(qc_report_json(result_, *ctx_.source, profile_,
+                                          ctx_.source_stats ? ctx_.source_stats->audio_samples : 0));
+            report_->close();
+        }
+    }
+    void commit() override {
+        if (report_) report_->commit();
+    }
+    [[nodiscard]] std::vector<std::string> outputs() const override {
+        if (report_) return {report_->path()};
+        return {};
+    }
+    [[nodiscard]] const QcResult* qc_result() const override { return &result_; }
+    [[nodiscard]] std::string describe() const override {
+        std::string names;
+        for (const auto& s : settings_)
+            if (s.severity != Severity::Off) names += (names.empty() ? "" : ", ") + s.info->name;
+        return names.empty() ? "no checks" : names;
+    }
+
+  private:
+    std::vector<CheckSetting> settings_;
+    NodeContext ctx_;
+    std::string profile_;
+    std::optional<TextOutput> report_;
+    qc::ClipFacts facts_;  // before checks_: they keep a reference
+    std::vector<std::unique_ptr<qc::Check>> checks_;
+    std::optional<qc::FrameMeasurer> measurer_;
+    QcResult result_;
+    std::optional<Timecode> last_tc_;
+    double luma_min_ = std::numeric_limits<double>::max();
+    double luma_max_ = 0;
+    double luma_sum_ = 0;
+};
+
+std::vector<ParamSpec> report_params() {
+    ParamSpec report = path_param("JSON report to write (cinepipe.qc/1); empty: none");
+    report.name = "report";
+    report.default_value = std::string();
+    return {report, overwrite_param(),
+            string_param("profile", "", "Profile name recorded in the report")};
+}
+
+FilterInfo analyser_info(std::string name, std::string help) {
+    FilterInfo f;
+    f.name = std::move(name);
+    f.version = "1.0";
+    f.kind = NodeKind::Analyser;
+    f.family = "qc";
+    f.help = std::move(help);
+    f.thread_safe = false;
+    f.needs_in_order = true;
+    return f;
+}
+
+}  // namespace
+
+FilterInfo qc_filter_info() {
+    FilterInfo f = analyser_info(
+        "qc", "Every QC check in one pass (parameters CHECK.PARAM; see docs/qc.md); "
+              "cinepipe qc --profile sets them from a profile");
+    f.params = report_params();
+    for (const auto& c : qc::all_checks()) {
+        ParamSpec sev = qc::severity_param(c.default_severity);
+        sev.name = c.name + ".severity";
+        f.params.push_back(sev);
+        for (ParamSpec p : c.params) {
+            p.name = c.name + "." + p.name;
+            f.params.push_back(std::move(p));
+        }
+    }
+    f.create = [](const ParamSet& p, const NodeContext& ctx) {
+        std::vector<CheckSetting> settings;
+        for (const auto& c : qc::all_checks())
+            settings.push_back({&c, qc::parse_severity(p.get_string(c.name + ".severity")),
+                                sub_params(p, c.name + ".")});
+        return std::make_unique<QcAnalyser>(std::move(settings), p, ctx);
+    };
+    return f;
+}
+
+std::vector<FilterInfo> check_filter_infos() {
+    std::vector<FilterInfo> out;
+    for (const auto& c : qc::all_checks()) {
+        FilterInfo f = analyser_info(c.name, c.help);
+        f.params = report_params();
+        f.params.push_back(qc::severity_param(c.default_severity));
+        for (const auto& p : c.params) f.params.push_back(p);
+        const std::string name = c.name;
+        f.create = [name](const ParamSet& p, const NodeContext& ctx) {
+            const CheckInfo* info = qc::find_check(name);
+            std::vector<CheckSetting> settings{
+                {info, qc::parse_severity(p.get_string("severity")), p}};
+            return std::make_unique<QcAnalyser>(std::move(settings), p, ctx);
+        };
+        out.push_back(std::move(f));
+    }
+    return out;
+}
+
+}  // namespace cinepipe
