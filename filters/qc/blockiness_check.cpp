@@ -63,7 +63,7 @@ CheckInfo blockiness_check() {
     c.help = "Visible 8x8 compression blocking";
     c.default_severity = Severity::Warning;
     c.params = {
-        float_param("threshold", 1.6, 1, 100,
+        float_param("threshold", 2.0, 1, 100,
                     "Block-edge to in-block gradient ratio that counts as blocky (1: none)"),
         float_param("min_duration", 1.0, 0, 3600, "Shortest blocky run reported, seconds"),
     };

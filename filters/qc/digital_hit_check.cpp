@@ -28,6 +28,7 @@ class DigitalHitCheck final : public Check {
             int blocks = 0;
             float worst = 0;
             int brighter = 0;
+            int darker = 0;
             for (std::size_t b = 0; b < kBlocks; ++b) {
                 const float spike = std::min(prev_diff_[b], o.block_diff[b]);
                 if (spike >= threshold_ && spike >= agreement_ * (*o.block_diff_skip)[b]) {
@@ -35,8 +36,11 @@ class DigitalHitCheck final : public Check {
                     worst = std::max(worst, spike);
                 }
                 if (luma_[0][b] - std::max(luma_[1][b], o.block_luma[b]) >= 0.1) ++brighter;
+                if (std::min(luma_[1][b], o.block_luma[b]) - luma_[0][b] >= 0.1) ++darker;
             }
-            if (blocks >= min_blocks_ && brighter < kBlocks / 4) {
+            // Brighter than both neighbours is a flash; darker than both, the picture between
+            // two flashes of a strobe: the flash check's events, not hits.
+            if (blocks >= min_blocks_ && brighter < kBlocks / 4 && darker < kBlocks / 4) {
                 ++hits_;
                 events.push_back({"digital_hit", severity_, o.index - 1, o.index - 1, 100 * worst,
                                   fmt::format("one-frame spike in {} of {} blocks ({:.1f}% "

@@ -29,19 +29,25 @@ class FlashCounter {
     // Returns true when this transition completed a flash.
     bool add(Transition t) {
         const bool flash = last_.direction != 0 && t.direction != last_.direction;
-        if (flash) flashes_.push_back({last_.frame, t.frame});
-        last_ = t;
+        if (flash) {
+            flashes_.push_back({last_.frame, t.frame});
+            last_ = {};  // the pair is used: the next transition starts the next flash
+        } else {
+            last_ = t;
+        }
         return flash;
     }
-    // Flashes completed in the window (from, to], and the first frame they involve.
-    int count(std::int64_t from, std::int64_t to, std::int64_t& first) {
+    // Flashes completed in the window (from, to], and the first and last frames they involve.
+    int count(std::int64_t from, std::int64_t to, std::int64_t& first, std::int64_t& last) {
         while (!flashes_.empty() && flashes_.front().second <= from) flashes_.pop_front();
         int n = 0;
         first = to;
+        last = from;
         for (const auto& f : flashes_)
             if (f.second <= to) {
                 ++n;
                 first = std::min(first, f.first);
+                last = std::max(last, f.second);
             }
         return n;
     }
@@ -136,9 +142,9 @@ class FlashCheck final : public Check {
         const double need = pse_area_ * kBlocks;
         if (up >= need || down >= need) luminance_.add({o.index, up >= down ? 1 : -1});
         if (red_up >= need || red_down >= need) red_.add({o.index, red_up >= red_down ? 1 : -1});
-        std::int64_t first_l = 0, first_r = 0;
-        const int nl = luminance_.count(o.index - window_, o.index, first_l);
-        const int nr = red_.count(o.index - window_, o.index, first_r);
+        std::int64_t first_l = 0, first_r = 0, last_l = 0, last_r = 0;
+        const int nl = luminance_.count(o.index - window_, o.index, first_l, last_l);
+        const int nr = red_.count(o.index - window_, o.index, first_r, last_r);
         const int n = std::max(nl, nr);
         pse_peak_all_ = std::max(pse_peak_all_, n);
         if (n > pse_max_) {
@@ -147,9 +153,11 @@ class FlashCheck final : public Check {
                 pse_start_ = first;
                 pse_red_ = nr > nl;
             }
-            pse_end_ = o.index;
+            // The run ends with the last flash, not when the window has slid past it.
+            pse_end_ = std::max(pse_end_, nl >= nr ? last_l : last_r);
+            pse_last_failing_ = o.index;
             pse_peak_ = std::max(pse_peak_, n);
-        } else if (pse_start_ >= 0 && o.index - pse_end_ >= window_) {
+        } else if (pse_start_ >= 0 && o.index - pse_last_failing_ >= window_) {
             close_pse(events);
         }
     }
@@ -174,6 +182,7 @@ class FlashCheck final : public Check {
                                       "(more than {} fail BT.1702/Ofcom)",
                                       pse_peak_, pse_red_ ? "saturated red " : "", pse_max_)});
         pse_start_ = -1;
+        pse_end_ = -1;
         pse_peak_ = 0;
     }
 
@@ -194,6 +203,7 @@ class FlashCheck final : public Check {
     FlashCounter red_;
     std::int64_t pse_start_ = -1;
     std::int64_t pse_end_ = -1;
+    std::int64_t pse_last_failing_ = -1;
     int pse_peak_ = 0;
     int pse_peak_all_ = 0;
     bool pse_red_ = false;

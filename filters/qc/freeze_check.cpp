@@ -23,7 +23,8 @@ class FreezeCheck final : public Check {
           fps_(clip.fps.to_double()) {}
 
     void observe(const Observation& o, std::vector<QcEvent>& events) override {
-        const bool frozen = o.diff >= 0 && o.diff <= noise_;
+        // A black picture does not change either: that is the black check's event, not a freeze.
+        const bool frozen = o.diff >= 0 && o.diff <= noise_ && o.black_fraction < 0.98;
         if (auto run = tracker_.update(o.index, frozen)) report(*run, events);
         if (frozen) {
             if (tracker_.start() == o.index) {
