@@ -41,4 +41,12 @@ echo "== render samples/graphs/plugin_look.yaml (vignette and grain example plug
   --plugin-path "${CINEPIPE_BUILD_DIR:-$root/build}/plugins" \
   --set src.path="$clip" --set master.path="$out/render/A001C001_look.mov"
 echo
-echo "demo: done; masters in $out/masters, graph renders in $out/render"
+# QC every daily with the dailies profile (slates and sync flashes are expected there); a
+# failing clip is reported, not fatal to the demo.
+mkdir -p "$out/qc"
+for src in "$out"/dailies/*.mov "$out"/dailies/*.mxf "$out"/dailies/*.mp4 "$out"/dailies/*.mkv; do
+  name="$(basename "${src%.*}")"
+  echo "== qc $src (profile dailies) -> $out/qc/$name.json"
+  "$cinepipe" qc -q "$src" --profile dailies --json "$out/qc/$name.json" --overwrite || true
+done
+echo "demo: done; masters in $out/masters, graph renders in $out/render, QC reports in $out/qc"
