@@ -4,9 +4,15 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <memory>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "test_support.h"
 
@@ -60,6 +66,29 @@ inline void expect_one_line_error(const CommandResult& r, int code,
     EXPECT_EQ(r.exit_code, code) << r.output;
     EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
     EXPECT_NE(r.output.find(must_contain), std::string::npos) << r.output;
+}
+
+// The sample dailies' paths, one per clip (an image sequence as its %06d pattern): the ones the
+// ctest fixture wrote once for every test (CINEPIPE_TEST_SAMPLES names its listing), else,
+// when the suite runs on its own, written now into a new folder kept in `dir`.
+inline std::vector<std::string> sample_dailies(std::unique_ptr<TempDir>& dir) {
+    std::string listing;
+    if (const char* shared = std::getenv("CINEPIPE_TEST_SAMPLES")) {
+        std::ifstream in(shared);
+        listing.assign(std::istreambuf_iterator<char>(in), {});
+    } else {
+        dir = std::make_unique<TempDir>();
+        const auto r =
+            cinepipe("samples " + quote(dir->path().string()) + " --duration 1.5 --size 320x180");
+        EXPECT_EQ(r.exit_code, 0) << r.output;
+        listing = r.output;
+    }
+    std::vector<std::string> paths;
+    std::istringstream lines(listing);
+    for (std::string line; std::getline(lines, line);)
+        if (auto cut = line.find("  ("); cut != std::string::npos)
+            paths.push_back(line.substr(0, cut));
+    return paths;
 }
 
 }  // namespace cinepipe::test
