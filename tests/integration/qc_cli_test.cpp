@@ -573,6 +573,25 @@ void make_levels(const std::string& path) {
 
 // 144 frames of fast horizontal motion, flagged progressive, whose frames 48..95 are woven from
 // two fields 1/48 s apart (combing).
+// Grain on grey, MPEG-2 at the coarsest and the finest quantiser: the coarse one turns the
+// grain into flat 8x8 blocks (visible blocking), the fine one keeps it.
+void make_blocky(const std::string& path, int q) {
+    test::ffmpeg("-f lavfi -i \"color=c=gray:size=640x360:rate=24:duration=3,noise=alls=20:allf=t\" "
+                 "-c:v mpeg2video -q:v " + std::to_string(q) + " -qmin " + std::to_string(q) +
+                 " -qmax " + std::to_string(q) + " " + quote(path));
+    EXPECT_EQ(decoded_frames(path), 72);
+}
+
+// Interlaced capture (top field first) with its stream flag set to `flag`.
+void make_field_order(const std::string& path, const std::string& flag) {
+    test::ffmpeg("-f lavfi -i testsrc2=size=320x180:rate=50:duration=3 -vf \"" + kDesat +
+                 ",interlace=scan=tff,setfield=" + flag + "," + kLegal10 + "\"" + kFfv1 +
+                 "-field_order " + (flag == "tff" ? "tt" : "bb") + " " + quote(path));
+    EXPECT_EQ(ffprobe("-select_streams v:0 -show_entries stream=field_order " + quote(path))["streams"][0]
+                  .value("field_order", ""),
+              flag == "tff" ? "tt" : "bb");
+}
+
 void make_interlace(const std::string& path) {
     test::ffmpeg(
         "-f lavfi -i testsrc2=size=320x180:rate=48:duration=6 -filter_complex \"[0]" + kDesat +
@@ -699,6 +718,10 @@ const std::map<std::string, Qc::Generator>& Qc::generators() {
         {"hits.mkv", make_hits},
         {"levels.mkv", make_levels},
         {"interlace.mkv", make_interlace},
+        {"blocky.mpg", [](const std::string& p) { make_blocky(p, 31); }},
+        {"fine.mpg", [](const std::string& p) { make_blocky(p, 2); }},
+        {"tff_flagged_bff.mkv", [](const std::string& p) { make_field_order(p, "bff"); }},
+        {"tff_flagged_tff.mkv", [](const std::string& p) { make_field_order(p, "tff"); }},
         {"dropped.mkv", make_dropped},
         {"truncated.mkv", make_truncated},
         {"corrupt.mp4", make_corrupt_h264},
@@ -901,6 +924,33 @@ TEST_F(Qc, CombingInContentFlaggedProgressive) {
     if (!e.is_null()) {
         EXPECT_GT(e["value"].get<double>(), 0) << e.dump();
     }
+}
+
+TEST_F(Qc, BlockingIsFoundOnlyWhereTheQuantiserMadeIt) {
+    CLIP(blocky, "blocky.mpg");
+    CLIP(fine, "fine.mpg");
+    QC(coarse, blocky);
+    const json e = expect_event_near(coarse.report, "blockiness", 0, 71, 1);
+    if (!e.is_null()) EXPECT_GT(e["value"].get<double>(), 2.0) << e.dump();
+    QC(clean, fine);
+    EXPECT_TRUE(events_of(clean.report, "blockiness").empty()) << events_dump(clean.report);
+    EXPECT_LT(clean.report["measurements"]["blockiness_max"].get<double>(), 1.5);
+}
+
+TEST_F(Qc, FieldOrderFlagContradictedByTheMotion) {
+    CLIP(wrong, "tff_flagged_bff.mkv");
+    CLIP(right, "tff_flagged_tff.mkv");
+    QC(w, wrong);
+    const auto events = events_of(w.report, "interlace");
+    ASSERT_EQ(events.size(), 1u) << events_dump(w.report);
+    EXPECT_NE(events[0]["message"].get<std::string>().find("field order mismatch"),
+              std::string::npos)
+        << events[0].dump();
+    EXPECT_NE(events[0]["message"].get<std::string>().find("says top field first"),
+              std::string::npos)
+        << events[0].dump();
+    QC(r, right);
+    EXPECT_TRUE(events_of(r.report, "interlace").empty()) << events_dump(r.report);
 }
 
 TEST_F(Qc, DroppedFramesFromTimestampGaps) {
