@@ -478,6 +478,19 @@ void make_moving_h264(const std::string& path) {
     EXPECT_LT(worst_outside_r103(path, "yuv420p", 320, 180), 0.001);
 }
 
+// Dissolves and fades that do not reach black: a 1 s cross-dissolve between two shots and a
+// dip to 40% brightness and back, ProRes 422 HQ, 4 s.
+void make_dissolve(const std::string& path) {
+    test::ffmpeg("-f lavfi -i testsrc2=size=320x180:rate=24:duration=2 -f lavfi -i "
+                 "\"testsrc2=size=320x180:rate=24:duration=2,hflip,hue=h=90\" -filter_complex "
+                 "\"[0][1]xfade=transition=fade:duration=1:offset=1," + kDesat +
+                 ",eq=brightness='-0.6*between(t,2,3)*(1-abs(t-2.5)*2)':eval=frame," + kLegal10 +
+                 "\"" + kProres + quote(path));
+    EXPECT_EQ(decoded_frames(path), 72);
+    EXPECT_TRUE(identical_runs(path).empty());
+    EXPECT_TRUE(blackdetect(path, 24).empty());
+}
+
 // 240 frames: hard cut to black 48..71, near-black (luma 80 = 1.8% above legal black)
 // 120..143, fade to black over 180..203 and black 204..239.
 void make_black(const std::string& path) {
@@ -718,6 +731,7 @@ const std::map<std::string, Qc::Generator>& Qc::generators() {
         {"hits.mkv", make_hits},
         {"levels.mkv", make_levels},
         {"interlace.mkv", make_interlace},
+        {"dissolve.mov", make_dissolve},
         {"blocky.mpg", [](const std::string& p) { make_blocky(p, 31); }},
         {"fine.mpg", [](const std::string& p) { make_blocky(p, 2); }},
         {"tff_flagged_bff.mkv", [](const std::string& p) { make_field_order(p, "bff"); }},
@@ -750,7 +764,7 @@ TEST_F(Qc, CleanClipsPass) {
     // Every clean clip in the default profile (broadcast), one in the two others too.
     const std::vector<std::pair<std::string, std::string>> runs{
         {"moving.mkv", ""},        {"static.mov", ""},          {"moving.mp4", ""},
-        {"moving.mkv", "dailies"}, {"moving.mkv", "streaming"},
+        {"moving.mkv", "dailies"}, {"moving.mkv", "streaming"}, {"dissolve.mov", ""},
     };
     for (const auto& [name, profile] : runs) {
         SCOPED_TRACE(name + " profile " + (profile.empty() ? "(default)" : profile));
