@@ -44,6 +44,7 @@ int run(int argc, char** argv) {
         add_grades);
     add("qc", "Check a file for black, freeze, flash, hits, damage, levels...: verdict and events",
         add_qc);
+    add("sync", "Measure lip-sync from a beep/flash or 2-pop", add_sync);
     add("render", "Run a filter graph: decode once, feed every branch", add_render);
     add("filters", "List built-in and plugin filters with their parameters", add_filters);
 
