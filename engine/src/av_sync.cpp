@@ -144,6 +144,11 @@ std::vector<ToneBurst> tone_bursts(const std::vector<float>& mono, int rate, dou
             for (std::size_t k = from; k < to; ++k) peak = std::max(peak, std::abs(mono[k]));
             std::size_t onset = from;
             while (onset < to && std::abs(mono[onset]) < 0.1F * peak) ++onset;
+            // Back down the first half-cycle to where the tone leaves zero.
+            while (onset > from && std::abs(mono[onset - 1]) < std::abs(mono[onset]) &&
+                   (mono[onset - 1] < 0) == (mono[onset] < 0) && std::abs(mono[onset - 1]) > 0)
+                --onset;
+            if (onset > from && mono[onset - 1] == 0.0F) --onset;
             std::size_t end = to;
             while (end > onset && std::abs(mono[end - 1]) < 0.1F * peak) --end;
             int crossings = 0;
