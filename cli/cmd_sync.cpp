@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "cinepipe/av_sync.h"
+#include "cinepipe/dual_system.h"
 #include "cinepipe/error.h"
 #include "cinepipe/output_file.h"
 #include "cli_common.h"
@@ -18,6 +19,7 @@ namespace {
 
 struct SyncArgs {
     std::string video;
+    std::string audio;
     std::string json;
     double early_ms = 40;  // EBU R37: audio no more than 40 ms early
     double late_ms = 60;   // ... and no more than 60 ms late
@@ -31,6 +33,8 @@ struct SyncArgs {
 Runner add_sync(CLI::App& app, GlobalOptions& global) {
     auto a = std::make_shared<SyncArgs>();
     app.add_option("VIDEO", a->video, "Clip with a sync pattern (beep/flash or 2-pop)")->required();
+    app.add_option("--audio", a->audio,
+                   "External recording (WAV/BWF...): find where the clip's scratch audio sits in it");
     app.add_option("--json", a->json, "Write the result as JSON (cinepipe.sync/1)");
     app.add_option("--early-ms", a->early_ms, "Audio may lead the picture by this much (EBU R37: 40)")
         ->check(CLI::Range(0.0, 10000.0));
@@ -44,6 +48,32 @@ Runner add_sync(CLI::App& app, GlobalOptions& global) {
     return [a, &global] {
         std::optional<TextOutput> out;
         if (!a->json.empty()) out.emplace(a->json, a->overwrite);
+        if (!a->audio.empty()) {
+            DualSystemOptions ds;
+            ds.audio_stream = a->stream;
+            const DualSystemResult d = align_dual_system(a->video, a->audio, ds, interrupt_token());
+            if (out) {
+                const nlohmann::json j = {{"schema", "cinepipe.sync/1"},
+                                          {"mode", "dual_system"},
+                                          {"input", a->video},
+                                          {"external", a->audio},
+                                          {"offset_ms", std::round(d.offset_ms * 1000) / 1000},
+                                          {"offset_samples", d.offset_samples},
+                                          {"external_rate", d.external_rate},
+                                          {"confidence", std::round(d.confidence * 1000) / 1000},
+                                          {"drift_ppm", std::round(d.drift_ppm * 100) / 100},
+                                          {"drift_windows", d.drift_windows}};
+                out->write(j.dump(1) + "\n");
+                out->close();
+                out->commit();
+            }
+            std::printf("%s\n", fmt::format("{}: offset_ms {:+.3f} ({} samples at {} Hz) in {}, confidence "
+                                            "{:.2f}, drift {:+.1f} ppm over {} windows",
+                                            a->video, d.offset_ms, d.offset_samples, d.external_rate,
+                                            a->audio, d.confidence, d.drift_ppm, d.drift_windows)
+                                    .c_str());
+            return static_cast<int>(kOk);
+        }
         AvSyncOptions options;
         options.search_seconds = a->search;
         options.audio_stream = a->stream;

@@ -9,6 +9,10 @@ packages=(
   # media I/O and colour: FFmpeg 5.1 libav*, OpenImageIO 2.4, OpenColorIO 2.1
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev
   libopenimageio-dev openimageio-tools libopencolorio-dev
+  # audio QC: EBU R128 / BS.1770 loudness and true peak
+  libebur128-dev
+  # dual-system sound: FFT cross-correlation (GCC-PHAT)
+  libfftw3-dev
   # scheduling, CLI, JSON, formatting
   libtbb-dev libcli11-dev nlohmann-json3-dev libfmt-dev libyaml-cpp-dev
   # tests and benchmarks (ffmpeg/ffprobe are the tests' independent oracle)

@@ -66,6 +66,7 @@ void AudioTrack::place(const AVFrame& f) {
     std::int64_t drop = 0;  // samples of this block that overlap what is already placed
     if (!placed_any_) {
         fifo_start_ = at;
+        first_placed_ = at;
         placed_any_ = true;
     } else if (at > fifo_end + tolerance_) {
         // A hole in the stream: silence, so everything after it stays in sync.
@@ -97,7 +98,9 @@ void AudioTrack::set_origin(std::int64_t pts, Rational time_base) {
 
 std::int64_t AudioTrack::origin() const {
     if (origin_set_) return origin_;
-    return placed_any_ ? fifo_start_ : 0;
+    // With no picture to align to (an audio-only file), the stream's own first sample: fixed,
+    // not the FIFO's start, which moves as samples are handed out.
+    return placed_any_ ? first_placed_ : 0;
 }
 
 bool AudioTrack::ready(std::int64_t end) const {

@@ -58,6 +58,7 @@ private:
     std::int64_t fifo_start_ = 0;    // absolute sample position of the first unconsumed sample
     bool origin_set_ = false;
     std::int64_t origin_ = 0;        // absolute sample position of relative sample 0
+    std::int64_t first_placed_ = 0;  // where the first decoded block sits
     std::int64_t handed_out_ = 0;    // relative position handed out so far
     bool eof_ = false;
 };

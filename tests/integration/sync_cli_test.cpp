@@ -93,3 +93,90 @@ TEST_F(Sync, NoPatternIsAOneLineError) {
 
 }  // namespace
 }  // namespace cinepipe
+
+namespace cinepipe {
+namespace {
+
+// Dual-system sound: a 60 s "recorder" track of speech-like modulated noise, and camera clips
+// whose scratch audio is a piece of it, made worse as a camera mic makes it (quieter,
+// low-passed, with its own hiss), starting at known sample positions.
+class DualSystem : public ::testing::Test {
+  protected:
+    static void SetUpTestSuite() {
+        dir_ = std::make_unique<TempDir>();
+        recorder_ = *dir_ / "sound_roll.wav";
+        test::ffmpeg("-f lavfi -i \"anoisesrc=color=pink:duration=60:seed=7:sample_rate=48000,"
+                     "volume='0.2+0.8*abs(sin(2*PI*2.3*t)*sin(2*PI*0.7*t))':eval=frame\" "
+                     "-c:a pcm_s24le " + quote(recorder_));
+    }
+    static void TearDownTestSuite() { dir_.reset(); }
+
+    // A clip whose first scratch sample is the recorder's sample `start` (negative: the camera
+    // rolled before the recorder, and its sound before that is room tone), `seconds` long,
+    // its sound running `ppm` fast against the recorder.
+    std::string camera(const std::string& name, long start, double seconds, double ppm = 0) {
+        const std::string out = out_ / name;
+        std::string chain = start >= 0
+                                ? "[1:a]atrim=start_sample=" + std::to_string(start) + ",asetpts=PTS-STARTPTS"
+                                : "[1:a]adelay=" + std::to_string(-start) + "S:all=1";
+        if (ppm != 0)
+            chain += ",asetrate=" + std::to_string(48000 * (1 + ppm * 1e-6)) + ",aresample=48000";
+        chain += ",atrim=duration=" + std::to_string(seconds) +
+                 ",lowpass=f=4000,volume=0.3[s];[s][2:a]amix=inputs=2:normalize=0[a]";
+        test::ffmpeg("-f lavfi -i testsrc2=size=160x90:rate=24:duration=" + std::to_string(seconds) +
+                     " -i " + quote(recorder_) +
+                     " -f lavfi -i anoisesrc=color=white:amplitude=0.02:seed=3:sample_rate=48000:duration=" +
+                     std::to_string(seconds) + " -filter_complex \"" + chain +
+                     "\" -map 0:v -map \"[a]\" -c:v prores_ks -c:a pcm_s16le -ac 1 " + quote(out));
+        return out;
+    }
+
+    json align(const std::string& clip) {
+        const std::string report = out_ / ("ds" + std::to_string(++runs_) + ".json");
+        const auto r = cinepipe("sync " + quote(clip) + " --audio " + quote(recorder_) + " --json " +
+                                quote(report));
+        EXPECT_EQ(r.exit_code, 0) << r.output;
+        return json::parse(test::read_file(report));
+    }
+
+    static inline std::unique_ptr<TempDir> dir_;
+    static inline std::string recorder_;
+    TempDir out_;
+    int runs_ = 0;
+};
+
+TEST_F(DualSystem, FindsTheClipInTheRecordingToASampleOrTwo) {
+    // 592589 samples = 12.345604 s: not on any frame or millisecond boundary.
+    const json j = align(camera("a.mov", 592589, 10));
+    EXPECT_EQ(j["mode"], "dual_system");
+    EXPECT_EQ(j["external_rate"], 48000);
+    // The camera mic's low-pass delays its sound by a few samples; that is the material.
+    EXPECT_NEAR(j["offset_samples"].get<double>(), 592589, 6) << j.dump();
+    EXPECT_NEAR(j["offset_ms"].get<double>(), 12345.604, 0.15) << j.dump();
+    EXPECT_GT(j["confidence"].get<double>(), 0.5);
+    EXPECT_NEAR(j["drift_ppm"].get<double>(), 0, 5);
+}
+
+TEST_F(DualSystem, ACameraThatRolledFirstHasANegativeOffset) {
+    const json j = align(camera("b.mov", -24000, 8));  // half a second before the recorder
+    EXPECT_NEAR(j["offset_ms"].get<double>(), -500, 0.15) << j.dump();
+}
+
+TEST_F(DualSystem, MeasuresClockDrift) {
+    const json j = align(camera("c.mov", 240000, 40, 100));
+    EXPECT_NEAR(j["drift_ppm"].get<double>(), 100, 15) << j.dump();
+    EXPECT_GE(j["drift_windows"].get<int>(), 10);
+    EXPECT_NEAR(j["offset_ms"].get<double>(), 5000, 1.5) << j.dump();
+}
+
+TEST_F(DualSystem, ClipNotInTheRecordingIsAOneLineError) {
+    const std::string other = out_ / "other.mov";
+    test::ffmpeg("-f lavfi -i testsrc2=size=160x90:rate=24:duration=5 -f lavfi -i "
+                 "anoisesrc=color=pink:duration=5:seed=99:sample_rate=48000 -c:v prores_ks -c:a "
+                 "pcm_s16le " + quote(other));
+    test::expect_one_line_error(cinepipe("sync " + quote(other) + " --audio " + quote(recorder_)), 2,
+                                "is not found in it");
+}
+
+}  // namespace
+}  // namespace cinepipe
