@@ -65,25 +65,20 @@ class QcAnalyser final : public Node {
     }
 
     void consume(const MediaUnit& unit) override {
-        if (!unit.video) return;
-        const VideoFrame& f = *unit.video;
-        const qc::Observation o = measurer_->measure(f);
-        for (auto& c : checks_) c->observe(o, result_.events);
-        result_.per_frame.push_back({static_cast<float>(o.luma_min), static_cast<float>(o.luma_avg),
-                                     static_cast<float>(o.luma_max),
-                                     o.diff < 0 ? -1.0F : static_cast<float>(100 * o.diff)});
-        if (f.timecode && (!last_tc_ || !(last_tc_->advanced(1) == *f.timecode)))
-            result_.timecodes.push_back({f.index, *f.timecode});
-        last_tc_ = f.timecode;
-        luma_min_ = std::min(luma_min_, o.luma_min);
-        luma_max_ = std::max(luma_max_, o.luma_max);
-        luma_sum_ += o.luma_avg;
-        ++result_.frames;
+        if (unit.video) consume_picture(*unit.video);
+        consume_audio(unit);
     }
 
     void finish() override {
         facts_.stats = ctx_.source_stats;
         for (auto& c : checks_) c->finish(result_.frames, result_.events);
+        // Sound past the last picture is reported at the last picture: every event names
+        // frames the report has.
+        if (result_.frames > 0)
+            for (auto& e : result_.events) {
+                e.start_frame = std::min(e.start_frame, result_.frames - 1);
+                e.end_frame = std::min(e.end_frame, result_.frames - 1);
+            }
         std::stable_sort(result_.events.begin(), result_.events.end(),
                          [](const QcEvent& a, const QcEvent& b) {
                              return a.start_frame < b.start_frame;
@@ -118,6 +113,39 @@ class QcAnalyser final : public Node {
     }
 
   private:
+    void consume_picture(const VideoFrame& f) {
+        const qc::Observation o = measurer_->measure(f);
+        for (auto& c : checks_) c->observe(o, result_.events);
+        result_.per_frame.push_back({static_cast<float>(o.luma_min), static_cast<float>(o.luma_avg),
+                                     static_cast<float>(o.luma_max),
+                                     o.diff < 0 ? -1.0F : static_cast<float>(100 * o.diff)});
+        if (f.timecode && (!last_tc_ || !(last_tc_->advanced(1) == *f.timecode)))
+            result_.timecodes.push_back({f.index, *f.timecode});
+        last_tc_ = f.timecode;
+        luma_min_ = std::min(luma_min_, o.luma_min);
+        luma_max_ = std::max(luma_max_, o.luma_max);
+        luma_sum_ += o.luma_avg;
+        ++result_.frames;
+    }
+
+    // Each stream's samples go to the checks with the frame they play with (see AudioBlock).
+    void consume_audio(const MediaUnit& unit) {
+        if (audio_end_.size() < unit.audio.size()) audio_end_.resize(unit.audio.size(), 0);
+        for (std::size_t i = 0; i < unit.audio.size(); ++i) {
+            const AudioBuffer& a = unit.audio[i];
+            qc::AudioBlock block{a, static_cast<int>(i), 0, -1, facts_.fps};
+            if (unit.video) {
+                block.frame = result_.frames - 1;  // the picture just counted
+                audio_end_[i] = a.pts + a.frames();
+            } else {
+                block.frame = result_.frames;
+                block.tail_start = audio_end_[i];
+            }
+            if (a.frames() == 0) continue;
+            for (auto& c : checks_) c->observe_audio(block, result_.events);
+        }
+    }
+
     std::vector<CheckSetting> settings_;
     NodeContext ctx_;
     std::string profile_;
@@ -127,6 +155,7 @@ class QcAnalyser final : public Node {
     std::optional<qc::FrameMeasurer> measurer_;
     QcResult result_;
     std::optional<Timecode> last_tc_;
+    std::vector<std::int64_t> audio_end_;  // per stream: where the last picture's audio ended
     double luma_min_ = std::numeric_limits<double>::max();
     double luma_max_ = 0;
     double luma_sum_ = 0;

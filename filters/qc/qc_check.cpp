@@ -9,6 +9,28 @@ std::int64_t ClipFacts::frames_for(double seconds) const {
     return std::max<std::int64_t>(1, std::llround(seconds * fps.to_double()));
 }
 
+namespace {
+
+// floor(a * b / c) for non-negative a and positive b, c, without overflow for hours of audio.
+std::int64_t mul_div_floor(std::int64_t a, std::int64_t b, std::int64_t c) {
+    return static_cast<std::int64_t>(static_cast<__int128>(a) * b / c);
+}
+
+}  // namespace
+
+std::int64_t AudioBlock::frame_of(std::int64_t i) const {
+    if (tail_start < 0 || audio.sample_rate <= 0 || !fps.valid()) return frame;
+    const std::int64_t since = std::max<std::int64_t>(0, audio.pts + i - tail_start);
+    return frame + mul_div_floor(since, fps.num, fps.den * audio.sample_rate);
+}
+
+std::int64_t AudioBlock::first_sample_of(std::int64_t f) const {
+    if (audio.sample_rate <= 0 || !fps.valid()) return audio.pts + audio.frames();
+    // ceil((f - frame) * sample_rate / fps)
+    const std::int64_t scaled = (f - frame) * fps.den * audio.sample_rate;
+    return tail_start + (scaled + fps.num - 1) / fps.num;
+}
+
 ParamSpec float_param(std::string name, double default_value, double min, double max,
                       std::string help) {
     ParamSpec p;
@@ -61,6 +83,9 @@ const std::vector<CheckInfo>& all_checks() {
         digital_hit_check(),    decode_error_check(), dropped_frame_check(),
         illegal_levels_check(), blockiness_check(),   interlace_check(),
         duration_mismatch_check(),
+        // Sound.
+        loudness_check(),       silence_check(),      clipping_check(),
+        phase_check(),          audio_layout_check(),
     };
     return checks;
 }

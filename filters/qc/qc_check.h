@@ -1,9 +1,11 @@
 #pragma once
-// Private to filters/qc: the checks behind the `qc` analyser. A check sees one Observation per
-// frame, in order (the measurements the QcAnalyser computed once for all checks), keeps what
+// Private to filters/qc and filters/audio: the checks behind the `qc` analyser. A check sees one
+// Observation per frame, in order (the measurements the QcAnalyser computed once for all
+// checks), and each audio stream's samples as they play (an AudioBlock per unit), keeps what
 // state it needs, and reports QcEvents; stream-level checks also look at the reader's record
 // when the clip ends.
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <functional>
@@ -12,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "cinepipe/audio.h"
 #include "cinepipe/media_info.h"
 #include "cinepipe/media_reader.h"
 #include "cinepipe/params.h"
@@ -81,10 +84,55 @@ struct ClipFacts {
     [[nodiscard]] std::int64_t frames_for(double seconds) const;  // at least 1
 };
 
+// One audio stream's samples of one unit, placed on the picture's frames. The reader cuts
+// audio at frame boundaries by time, so every sample of a unit with a picture plays with that
+// picture (after a timestamp gap too). Audio past the last picture comes in larger chunks;
+// there a sample's frame is counted at the nominal rate from the end of the last picture's audio
+// (and reports clamp it to the last picture).
+struct AudioBlock {
+    const AudioBuffer& audio;  // pts: samples from the one that plays with the first frame
+    int stream = 0;            // index in MediaInfo::audio (the streams the reader delivers)
+    std::int64_t frame = 0;    // the frame the first sample plays with
+    // Past the last picture: the sample position at which `frame` starts; -1 otherwise.
+    std::int64_t tail_start = -1;
+    Rational fps{24, 1};
+
+    // The frame that sample `i` of the block (0-based, per channel) plays with.
+    [[nodiscard]] std::int64_t frame_of(std::int64_t i) const;
+    // Calls fn(frame, begin, end) for each run [begin, end) of the block's samples that play
+    // with one frame, in order.
+    template <class Fn>
+    void for_each_frame(Fn&& fn) const {
+        const std::int64_t n = audio.frames();
+        if (tail_start < 0) {
+            if (n > 0) fn(frame, std::int64_t{0}, n);
+            return;
+        }
+        for (std::int64_t begin = 0; begin < n;) {
+            const std::int64_t f = frame_of(begin);
+            std::int64_t end = begin + 1;
+            // The first sample of frame f + 1, relative to this block.
+            const std::int64_t next = first_sample_of(f + 1) - audio.pts;
+            end = std::clamp(next, end, n);
+            fn(f, begin, end);
+            begin = end;
+        }
+    }
+
+  private:
+    [[nodiscard]] std::int64_t first_sample_of(std::int64_t f) const;
+};
+
 class Check {
   public:
     virtual ~Check() = default;
     virtual void observe(const Observation& o, std::vector<QcEvent>& events) = 0;
+    // Each audio stream's samples of a unit, in order (after the unit's picture, if it has
+    // one). Picture checks ignore them.
+    virtual void observe_audio(const AudioBlock& block, std::vector<QcEvent>& events) {
+        (void)block;
+        (void)events;
+    }
     // After the last frame: close open ranges; stream checks read ClipFacts::stats.
     virtual void finish(std::int64_t frames, std::vector<QcEvent>& events) {
         (void)frames;
@@ -94,6 +142,13 @@ class Check {
     virtual void measurements(std::vector<std::pair<std::string, double>>& out) const {
         (void)out;
     }
+};
+
+// A check on the sound only: sees no pictures.
+class AudioCheck : public Check {
+  public:
+    void observe(const Observation&, std::vector<QcEvent>&) final {}
+    void observe_audio(const AudioBlock& block, std::vector<QcEvent>& events) override = 0;
 };
 
 struct CheckInfo {
@@ -142,5 +197,11 @@ CheckInfo interlace_check();
 CheckInfo decode_error_check();
 CheckInfo dropped_frame_check();
 CheckInfo duration_mismatch_check();
+// Sound (filters/audio/).
+CheckInfo loudness_check();
+CheckInfo silence_check();
+CheckInfo clipping_check();
+CheckInfo phase_check();
+CheckInfo audio_layout_check();
 
 }  // namespace cinepipe::qc

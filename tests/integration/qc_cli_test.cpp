@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -364,6 +365,70 @@ std::int64_t first_damaged_packet(const std::vector<Packet>& packets, std::int64
     return -1;
 }
 
+// FFmpeg's ebur128 filter (peak=true) on the first audio stream. The figures are those of its
+// last 100 ms frame's metadata, which are the summary's to three decimals instead of one;
+// the maxima are over whole windows (FFmpeg reports -120.7 LUFS until a window has filled).
+struct Ebur128 {
+    double integrated = 0, range = 0, true_peak = 0, momentary_max = -200, short_term_max = -200;
+    double summary_integrated = 0;  // the summary's I, for a cross-check of the parsing
+};
+Ebur128 ffmpeg_ebur128(const std::string& path) {
+    const auto r = run_command("ffmpeg -v info -nostats -i " + quote(path) +
+                               " -map 0:a:0 -af ebur128=peak=true:metadata=1,ametadata=print:"
+                               "file=- -f null - 2>&1");
+    Ebur128 e;
+    std::istringstream in(r.output);
+    static const std::regex summary_i(R"(^\s+I:\s+(-?[0-9.]+) LUFS)");
+    for (std::string line; std::getline(in, line);) {
+        std::smatch m;
+        if (std::regex_search(line, m, summary_i)) e.summary_integrated = std::stod(m[1]);
+        const auto eq = line.find('=');
+        if (line.rfind("lavfi.r128.", 0) != 0 || eq == std::string::npos) continue;
+        const std::string key = line.substr(11, eq - 11);
+        const double v = std::stod(line.substr(eq + 1));
+        if (key == "I") e.integrated = v;
+        if (key == "LRA") e.range = v;
+        if (key == "true_peak") e.true_peak = 20 * std::log10(v);
+        if (key == "M" && v > -120) e.momentary_max = std::max(e.momentary_max, v);
+        if (key == "S" && v > -120) e.short_term_max = std::max(e.short_term_max, v);
+    }
+    return e;
+}
+
+// FFmpeg's per-channel detectors, as "start end" pairs in seconds: silencedetect (mono=1) and
+// aphasemeter's out-of-phase detection.
+std::vector<std::pair<double, double>> ffmpeg_detected(const std::string& path,
+                                                       const std::string& filter,
+                                                       const std::string& start_key,
+                                                       const std::string& end_key,
+                                                       const std::string& channel = "") {
+    const auto r = run_command("ffmpeg -v info -nostats -i " + quote(path) + " -map 0:a:0 -af " +
+                               filter + " -f null - 2>&1");
+    std::vector<std::pair<double, double>> out;
+    std::istringstream in(r.output);
+    for (std::string line; std::getline(in, line);) {
+        if (!channel.empty() && line.find("channel: " + channel + " ") == std::string::npos)
+            continue;
+        if (auto at = line.find(start_key + ": "); at != std::string::npos)
+            out.emplace_back(std::stod(line.substr(at + start_key.size() + 2)), -1.0);
+        else if (auto end = line.find(end_key + ": "); end != std::string::npos && !out.empty())
+            out.back().second = std::stod(line.substr(end + end_key.size() + 2));
+    }
+    return out;
+}
+
+// astats' per-channel flat factor (consecutive samples at the peak level: 0 for none).
+std::vector<double> flat_factors(const std::string& path) {
+    const auto r = run_command("ffmpeg -v info -nostats -i " + quote(path) +
+                               " -map 0:a:0 -af astats=measure_overall=none -f null - 2>&1");
+    std::vector<double> out;
+    static const std::regex flat(R"(Flat factor: ([0-9.]+))");
+    for (auto it = std::sregex_iterator(r.output.begin(), r.output.end(), flat);
+         it != std::sregex_iterator(); ++it)
+        out.push_back(std::stod((*it)[1]));
+    return out;
+}
+
 // ---------------------------------------------------------------------------------------------
 // The clips. Moving content is testsrc2 (slightly desaturated so 4:2:x chroma never rings
 // outside the legal range), 320x180 at 24 fps, limited-range yuv422p10 FFV1 unless noted.
@@ -720,6 +785,130 @@ void make_short_audio(const std::string& path) {
     EXPECT_EQ(decoded_frames(path), 96);
 }
 
+// Sound clips: a small moving picture (160x90: the picture checks have nothing to find, and
+// cost little) with 24-bit PCM in MOV (which records the channel layout), `seconds` long;
+// `audio` names the inputs (numbered from 1) and `graph` the filter_complex that makes [a].
+void make_with_sound(const std::string& path, int seconds, const std::string& audio,
+                     const std::string& graph) {
+    test::ffmpeg("-f lavfi -i testsrc2=size=160x90:rate=24:duration=" + std::to_string(seconds) +
+                 " " + audio + " -filter_complex \"[0:v]" + kDesat + "," + kLegal10 + "[v];" +
+                 graph + "\" -map [v] -map [a]" + kProres + "-c:a pcm_s24le " + quote(path));
+    EXPECT_EQ(decoded_frames(path), seconds * 24);
+}
+
+std::string lavfi(const std::string& source) {
+    return "-f lavfi -i \"" + source + "\" ";
+}
+
+// 10 s: a 1 kHz tone with pink noise, different on each side, its level swept up and down
+// (so the loudness range is not zero); about -18 LUFS, too loud for R128.
+void make_loud(const std::string& path) {
+    make_with_sound(path, 10,
+                    lavfi("sine=frequency=1000:sample_rate=48000:duration=10") +
+                        lavfi("anoisesrc=color=pink:sample_rate=48000:amplitude=0.1:duration=10:"
+                              "seed=7") +
+                        lavfi("anoisesrc=color=pink:sample_rate=48000:amplitude=0.1:duration=10:"
+                              "seed=8"),
+                    "[1:a]asplit[t1][t2];[t1][2:a]amix=inputs=2:normalize=0[l];"
+                    "[t2][3:a]amix=inputs=2:normalize=0,volume=0.8[r];"
+                    "[l][r]join=inputs=2:channel_layout=stereo,"
+                    "volume='0.8+0.72*sin(2*PI*t*0.3)':eval=frame[a]");
+}
+
+// 4 s of 5.1 (FL FR FC LFE BL BR): a tone per channel, the LFE's loud (BS.1770 leaves it out)
+// and the surrounds carrying a third of the rest (weighted +1.5 dB).
+void make_surround(const std::string& path) {
+    make_with_sound(path, 4,
+                    lavfi("aevalsrc=0.1*sin(2*PI*440*t)|0.1*sin(2*PI*550*t)|0.1*sin(2*PI*660*t)|"
+                          "0.6*sin(2*PI*50*t)|0.12*sin(2*PI*770*t)|0.12*sin(2*PI*880*t):"
+                          "channel_layout=5.1:sample_rate=48000:duration=4"),
+                    "[1:a]anull[a]");
+}
+
+// 2 s of a 12 kHz tone (a quarter of 48 kHz) at 0.95 of full scale, phased so that every
+// sample falls at ±0.67 (-3.5 dBFS) while the waveform between them peaks at -0.45 dBTP:
+// a true-peak overload with no clipped sample. Faded in and out (an abrupt start overshoots).
+void make_intersample(const std::string& path) {
+    make_with_sound(path, 2,
+                    lavfi("aevalsrc=0.95*sin(2*PI*12000*t+PI/4)|0.95*sin(2*PI*12000*t+PI/4):"
+                          "channel_layout=stereo:sample_rate=48000:duration=2"),
+                    "[1:a]afade=t=in:d=0.2,afade=t=out:st=1.8:d=0.2[a]");
+}
+
+// 8 s of tones, the right channel digitally silent from 3 s to 6 s (frames 72..143).
+void make_silent_channel(const std::string& path) {
+    make_with_sound(
+        path, 8,
+        lavfi("aevalsrc=0.1*sin(2*PI*440*t+1)+0.05*sin(2*PI*1234*t+2)|"
+              "(0.1*sin(2*PI*660*t+1)+0.05*sin(2*PI*1777*t+2))*not(gte(t\\,3)*lt(t\\,6)):"
+              "channel_layout=stereo:sample_rate=48000:duration=8"),
+        "[1:a]anull[a]");
+    const auto right = ffmpeg_detected(path, "silencedetect=n=-60dB:d=2:mono=1", "silence_start",
+                                       "silence_end", "1");
+    ASSERT_EQ(right.size(), 1u);
+    EXPECT_NEAR(right[0].first, 3.0, 0.001);
+    EXPECT_NEAR(right[0].second, 6.0, 0.001);
+    EXPECT_TRUE(ffmpeg_detected(path, "silencedetect=n=-60dB:d=2:mono=1", "silence_start",
+                                "silence_end", "0")
+                    .empty());
+}
+
+// 6 s of tones at -10 dBFS; from 2.5 s for 20 ms (frame 60) the left one is driven ten times
+// too hot and cut flat at full scale.
+void make_clipped(const std::string& path) {
+    make_with_sound(
+        path, 6,
+        lavfi("aevalsrc=clip(0.3*sin(2*PI*440*t)*(1+9*between(t\\,2.5\\,2.52))\\,-1\\,1)|"
+              "0.3*sin(2*PI*550*t):channel_layout=stereo:sample_rate=48000:duration=6"),
+        "[1:a]anull[a]");
+    const auto flat = flat_factors(path);
+    ASSERT_EQ(flat.size(), 2u);
+    EXPECT_GT(flat[0], 1);  // flat tops on the left
+    EXPECT_EQ(flat[1], 0);  // none on the right
+}
+
+// 8 s of the same pink noise on both sides, the right inverted from 3 s to 6 s (frames 72..143).
+void make_out_of_phase(const std::string& path) {
+    make_with_sound(
+        path, 8, lavfi("anoisesrc=color=pink:sample_rate=48000:amplitude=0.1:duration=8:seed=3"),
+        "[1:a]pan=stereo|c0=c0|c1=c0,aeval=val(0)|val(1)*if(gte(t\\,3)*lt(t\\,6)\\,-1\\,1)[a]");
+    const auto out = ffmpeg_detected(path, "aphasemeter=video=0:phasing=1:duration=1",
+                                     "out_phase_start", "out_phase_end");
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_NEAR(out[0].first, 3.0, 0.05);
+    EXPECT_NEAR(out[0].second, 6.0, 0.05);
+}
+
+// 10 s of clean programme at -23 LUFS: speech-like noise (syllables at about 3 Hz, phrases
+// rising and falling, never silent) common to both sides over each side's own room noise and
+// a low hum. Made in two passes: measured with ebur128, then set to -23 LUFS.
+void make_programme(const std::string& path) {
+    const std::string raw = path + ".raw.wav";
+    test::ffmpeg(lavfi("anoisesrc=color=pink:sample_rate=48000:amplitude=0.2:duration=10:seed=11") +
+                 lavfi("anoisesrc=color=pink:sample_rate=48000:amplitude=0.2:duration=10:seed=12") +
+                 lavfi("anoisesrc=color=pink:sample_rate=48000:amplitude=0.2:duration=10:seed=13") +
+                 lavfi("sine=frequency=220:sample_rate=48000:duration=10") +
+                 "-filter_complex \"[0]volume='0.1+0.9*abs(sin(2*PI*2.7*t))*(0.6+0.4*sin(2*PI*"
+                 "0.37*t))':eval=frame,lowpass=f=4000,asplit[s1][s2];"
+                 "[1][s1][3]amix=inputs=3:weights=0.3 1 0.1:normalize=0[l];"
+                 "[2][s2][3]amix=inputs=3:weights=0.3 1 0.1:normalize=0[r];"
+                 "[l][r]join=inputs=2:channel_layout=stereo[a]\" -map [a] -c:a pcm_f32le " +
+                 quote(raw));
+    const double gain = -23 - ffmpeg_ebur128(raw).integrated;
+    make_with_sound(path, 10, "-i " + quote(raw) + " ",
+                    "[1:a]volume=" + std::to_string(gain) + "dB[a]");
+    std::filesystem::remove(raw);
+    const auto e = ffmpeg_ebur128(path);
+    EXPECT_NEAR(e.integrated, -23, 0.1);
+    EXPECT_LT(e.true_peak, -3);
+}
+
+// 2 s of mono sound at 44.1 kHz: off a 48 kHz stereo delivery spec.
+void make_mono_44k(const std::string& path) {
+    make_with_sound(path, 2, lavfi("sine=frequency=1000:sample_rate=44100:duration=2"),
+                    "[1:a]volume=0.5[a]");
+}
+
 const std::map<std::string, Qc::Generator>& Qc::generators() {
     static const std::map<std::string, Generator> g{
         {"moving.mkv", make_moving_ffv1},
@@ -744,6 +933,14 @@ const std::map<std::string, Qc::Generator>& Qc::generators() {
         {"drop_frame.mov", make_drop_frame},
         {"tiny.mkv", make_tiny},
         {"short_audio.mov", make_short_audio},
+        {"loud.mov", make_loud},
+        {"surround.mov", make_surround},
+        {"intersample.mov", make_intersample},
+        {"silent_channel.mov", make_silent_channel},
+        {"clipped.mov", make_clipped},
+        {"out_of_phase.mov", make_out_of_phase},
+        {"programme.mov", make_programme},
+        {"mono_44k.mov", make_mono_44k},
     };
     return g;
 }
@@ -1059,6 +1256,165 @@ TEST_F(Qc, AudioShorterThanVideoIsADurationMismatch) {
     const auto e = events_of(r.report, "duration_mismatch");
     ASSERT_EQ(e.size(), 1u) << events_dump(r.report);
     EXPECT_NEAR(std::fabs(e[0]["value"].get<double>()), 1.0, 0.05) << e[0].dump();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sound
+
+double measurement(const json& report, const std::string& name) {
+    const json& m = report["measurements"];
+    if (!m.contains(name)) {
+        ADD_FAILURE() << "no measurement '" << name << "' in " << m.dump();
+        return 0;
+    }
+    return m[name].get<double>();
+}
+
+TEST_F(Qc, LoudnessAgreesWithFfmpegEbur128AndFailsR128WhenTooLoud) {
+    CLIP(path, "loud.mov");
+    const auto ref = ffmpeg_ebur128(path);
+    EXPECT_NEAR(ref.summary_integrated, ref.integrated, 0.051);  // the same figure, rounded
+    EXPECT_GT(ref.integrated, -20);
+    EXPECT_GT(ref.range, 0.5);
+    EXPECT_LT(ref.true_peak, -3);
+    QC(r, path);
+    EXPECT_NEAR(measurement(r.report, "integrated_lufs"), ref.integrated, 0.1);
+    EXPECT_NEAR(measurement(r.report, "loudness_range_lu"), ref.range, 0.1);
+    EXPECT_NEAR(measurement(r.report, "true_peak_dbtp"), ref.true_peak, 0.1);
+    EXPECT_NEAR(measurement(r.report, "momentary_max_lufs"), ref.momentary_max, 0.1);
+    EXPECT_NEAR(measurement(r.report, "short_term_max_lufs"), ref.short_term_max, 0.1);
+    // About 5 LU over R128's -23 ±0.5: the whole programme fails.
+    EXPECT_EQ(r.exit_code, 1) << r.output;
+    const json e = expect_event_near(r.report, "loudness", 0, 239, 0);
+    if (!e.is_null()) {
+        EXPECT_EQ(e["severity"], "error") << e.dump();
+        EXPECT_NEAR(e["value"].get<double>(), ref.integrated, 0.1) << e.dump();
+    }
+    EXPECT_TRUE(events_of(r.report, "true_peak").empty()) << events_dump(r.report);
+}
+
+TEST_F(Qc, SurroundLoudnessWeighsChannelsAsFfmpegDoes) {
+    CLIP(path, "surround.mov");
+    const auto ref = ffmpeg_ebur128(path);
+    QC(r, path, "--profile dailies");
+    EXPECT_NEAR(measurement(r.report, "integrated_lufs"), ref.integrated, 0.1);
+    EXPECT_NEAR(measurement(r.report, "true_peak_dbtp"), ref.true_peak, 0.1);
+}
+
+TEST_F(Qc, TruePeakBetweenTheSamples) {
+    CLIP(path, "intersample.mov");
+    QC(r, path);
+    EXPECT_NEAR(measurement(r.report, "sample_peak_dbfs"), -3.46, 0.05);
+    const double tp = measurement(r.report, "true_peak_dbtp");
+    EXPECT_NEAR(tp, 20 * std::log10(0.95), 0.15);
+    EXPECT_NEAR(tp, ffmpeg_ebur128(path).true_peak, 0.1);
+    const json e = expect_event_near(r.report, "true_peak", 0, 47, 0);
+    if (!e.is_null()) {
+        EXPECT_EQ(e["severity"], "error") << e.dump();
+        EXPECT_NEAR(e["value"].get<double>(), tp, 0.01) << e.dump();
+    }
+    EXPECT_TRUE(events_of(r.report, "clipping").empty()) << events_dump(r.report);
+}
+
+TEST_F(Qc, SilenceOnOneChannelNamesTheChannel) {
+    CLIP(path, "silent_channel.mov");
+    QC(r, path);
+    ASSERT_EQ(events_of(r.report, "silence").size(), 1u) << events_dump(r.report);
+    const json e = expect_event_near(r.report, "silence", 72, 143);
+    if (!e.is_null()) {
+        EXPECT_EQ(e["severity"], "warning") << e.dump();
+        EXPECT_NEAR(e["value"].get<double>(), 3.0, 0.01) << e.dump();
+        const std::string message = e["message"];
+        EXPECT_NE(message.find("channel 2"), std::string::npos) << message;
+        EXPECT_EQ(message.find("channel 1"), std::string::npos) << message;
+        EXPECT_TRUE(contains_word(message, "digital silence")) << message;
+    }
+}
+
+TEST_F(Qc, ClippingWhereItHappens) {
+    CLIP(path, "clipped.mov");
+    QC(r, path);
+    EXPECT_EQ(r.exit_code, 1) << r.output;
+    ASSERT_EQ(events_of(r.report, "clipping").size(), 1u) << events_dump(r.report);
+    const json e = expect_event_near(r.report, "clipping", 60, 60);
+    if (!e.is_null()) {
+        EXPECT_EQ(e["severity"], "error") << e.dump();
+        // 20 ms of a 440 Hz tone: a flat top on every half cycle.
+        EXPECT_GE(e["value"].get<double>(), 10) << e.dump();
+        EXPECT_LE(e["value"].get<double>(), 20) << e.dump();
+        EXPECT_NE(e["message"].get<std::string>().find("channel 1"), std::string::npos) << e.dump();
+    }
+}
+
+TEST_F(Qc, OutOfPhaseStereo) {
+    CLIP(path, "out_of_phase.mov");
+    QC(r, path);
+    EXPECT_EQ(r.exit_code, 1) << r.output;
+    ASSERT_EQ(events_of(r.report, "phase").size(), 1u) << events_dump(r.report);
+    const json e = expect_event_near(r.report, "phase", 72, 143);
+    if (!e.is_null()) {
+        EXPECT_EQ(e["severity"], "error") << e.dump();
+        EXPECT_LT(e["value"].get<double>(), -0.9) << e.dump();  // one side is the other inverted
+    }
+}
+
+TEST_F(Qc, CleanProgrammeSoundPassesEveryProfile) {
+    CLIP(path, "programme.mov");
+    for (const std::string profile : {"broadcast", "streaming", "dailies"}) {
+        SCOPED_TRACE(profile);
+        QC(r, path, "--profile " + profile);
+        EXPECT_EQ(r.exit_code, 0) << r.output;
+        EXPECT_FALSE(has_error_event(r.report)) << events_dump(r.report);
+        for (const char* check :
+             {"loudness", "true_peak", "silence", "clipping", "phase", "audio_layout"}) {
+            EXPECT_TRUE(events_of(r.report, check).empty()) << check << "\n"
+                                                            << events_dump(r.report);
+        }
+        EXPECT_NEAR(measurement(r.report, "integrated_lufs"), -23, 0.15);
+        EXPECT_GT(measurement(r.report, "phase_correlation_min"), 0);
+    }
+}
+
+TEST_F(Qc, ChannelLayoutAndSampleRateAgainstTheProfile) {
+    CLIP(path, "mono_44k.mov");
+    QC(broadcast, path);  // 48 kHz expected
+    auto layout = events_of(broadcast.report, "audio_layout");
+    ASSERT_EQ(layout.size(), 1u) << events_dump(broadcast.report);
+    EXPECT_EQ(layout[0]["severity"], "error");
+    EXPECT_EQ(layout[0]["value"].get<double>(), 44100);
+    EXPECT_NE(layout[0]["message"].get<std::string>().find("44100 Hz"), std::string::npos)
+        << layout[0].dump();
+    const std::string stereo = write("stereo.yaml",
+                                     "name: stereo\n"
+                                     "checks:\n"
+                                     "  audio_layout:\n"
+                                     "    expected_streams: 1\n"
+                                     "    expected_channels: 2\n"
+                                     "    expected_layout: stereo\n"
+                                     "    severity: warning\n");
+    QC(r, path, "--profile " + quote(stereo));
+    layout = events_of(r.report, "audio_layout");
+    ASSERT_EQ(layout.size(), 2u) << events_dump(r.report);  // 1 channel, mono; any rate
+    for (const auto& e : layout) EXPECT_EQ(e["severity"], "warning") << e.dump();
+    // A clip without sound, where sound is expected.
+    CLIP(silent, "tiny.mkv");
+    QC(none, silent, "--profile " + quote(stereo));
+    layout = events_of(none.report, "audio_layout");
+    ASSERT_EQ(layout.size(), 1u) << events_dump(none.report);
+    EXPECT_NE(layout[0]["message"].get<std::string>().find("no audio"), std::string::npos);
+}
+
+TEST_F(Qc, SoundChecksAreNodeTypesAndQcParameters) {
+    const auto r = cinepipe("filters --json");
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    const json j = json::parse(r.output, nullptr, false);
+    ASSERT_FALSE(j.is_discarded()) << r.output.substr(0, 500);
+    const std::string text = j.dump();
+    for (const char* name :
+         {"\"loudness\"", "\"silence\"", "\"clipping\"", "\"phase\"", "\"audio_layout\"",
+          "\"loudness.target\"", "\"silence.threshold\"", "\"clipping.min_samples\"",
+          "\"phase.threshold\"", "\"audio_layout.expected_sample_rate\""})
+        EXPECT_NE(text.find(name), std::string::npos) << name;
 }
 
 // ---------------------------------------------------------------------------------------------
