@@ -19,12 +19,7 @@ namespace {
 constexpr int kGridX = 16;
 constexpr int kGridY = 9;
 using Grid = std::array<float, kGridX * kGridY>;
-
-struct FrameSignature {
-    Grid grid{};
-    float luma = 0;
-    double start = 0;  // seconds from the first frame
-};
+using FrameSignature = SyncPicture;
 
 // Luma (or, for RGB pictures, green) on every fourth pixel of every fourth line, averaged per
 // grid block and scaled to 0..1 of the code range.
@@ -171,6 +166,49 @@ std::vector<ToneBurst> tone_bursts(const std::vector<float>& mono, int rate, dou
 
 }  // namespace
 
+AvSyncResult find_sync_pattern(const std::vector<SyncPicture>& frames, const std::vector<float>& mono,
+                               int rate, double frame_s, double search_seconds) {
+    AvSyncResult r;
+    const auto visuals = visual_events(frames);
+    const auto tones = tone_bursts(mono, rate, frame_s);
+    if (visuals.empty() || tones.empty()) {
+        r.message = fmt::format("no sync pattern in the first {:g} s: {} one-frame picture event(s), {} "
+                                "one-frame tone(s)",
+                                search_seconds, visuals.size(), tones.size());
+        return r;
+    }
+    // The pair closest in time wins; its score says how clear it is.
+    double best_score = -1, second_score = -1;
+    for (const auto& v : visuals)
+        for (const auto& t : tones) {
+            const double gap = std::abs(t.onset - v.time);
+            if (gap > 1.0) continue;
+            const double clarity = std::clamp(v.prominence / 0.3, 0.0, 1.0) *
+                                   std::clamp((t.snr_db - 10) / 20, 0.0, 1.0) * (1 - gap);
+            if (clarity > best_score) {
+                second_score = best_score;
+                best_score = clarity;
+                r.found = true;
+                r.pattern = v.bright ? "beep/flash" : "2-pop";
+                r.video_frame = v.frame;
+                r.video_time = v.time;
+                r.audio_time = t.onset;
+                r.av_offset_ms = (t.onset - v.time) * 1000;
+                r.tone_hz = t.hz;
+            } else if (clarity > second_score) {
+                second_score = clarity;
+            }
+        }
+    if (!r.found) {
+        r.message = "one-frame picture events and tones were found, but none within 1 s of each other";
+        return r;
+    }
+    r.confidence = std::clamp(best_score * (second_score > 0.5 * best_score ? 0.5 : 1.0), 0.0, 1.0);
+    r.message = fmt::format("{} at frame {}: tone of {:.0f} Hz starts {:+.2f} ms from the picture",
+                            r.pattern, r.video_frame, r.tone_hz, r.av_offset_ms);
+    return r;
+}
+
 AvSyncResult measure_av_sync(const std::string& path, const AvSyncOptions& options,
                              const CancelToken& cancel) {
     ReaderOptions ro = options.reader;
@@ -219,45 +257,7 @@ AvSyncResult measure_av_sync(const std::string& path, const AvSyncOptions& optio
         }
     }
 
-    AvSyncResult r;
-    const auto visuals = visual_events(frames);
-    const auto tones = tone_bursts(mono, rate, frame_s);
-    if (visuals.empty() || tones.empty()) {
-        r.message = fmt::format("no sync pattern in the first {:g} s: {} one-frame picture event(s), {} "
-                                "one-frame tone(s)",
-                                options.search_seconds, visuals.size(), tones.size());
-        return r;
-    }
-    // The pair closest in time wins; its score says how clear it is.
-    double best_score = -1, second_score = -1;
-    for (const auto& v : visuals)
-        for (const auto& t : tones) {
-            const double gap = std::abs(t.onset - v.time);
-            if (gap > 1.0) continue;
-            const double clarity = std::clamp(v.prominence / 0.3, 0.0, 1.0) *
-                                   std::clamp((t.snr_db - 10) / 20, 0.0, 1.0) * (1 - gap);
-            if (clarity > best_score) {
-                second_score = best_score;
-                best_score = clarity;
-                r.found = true;
-                r.pattern = v.bright ? "beep/flash" : "2-pop";
-                r.video_frame = v.frame;
-                r.video_time = v.time;
-                r.audio_time = t.onset;
-                r.av_offset_ms = (t.onset - v.time) * 1000;
-                r.tone_hz = t.hz;
-            } else if (clarity > second_score) {
-                second_score = clarity;
-            }
-        }
-    if (!r.found) {
-        r.message = "one-frame picture events and tones were found, but none within 1 s of each other";
-        return r;
-    }
-    r.confidence = std::clamp(best_score * (second_score > 0.5 * best_score ? 0.5 : 1.0), 0.0, 1.0);
-    r.message = fmt::format("{} at frame {}: tone of {:.0f} Hz starts {:+.2f} ms from the picture",
-                            r.pattern, r.video_frame, r.tone_hz, r.av_offset_ms);
-    return r;
+    return find_sync_pattern(frames, mono, rate, frame_s, options.search_seconds);
 }
 
 }  // namespace cinepipe

@@ -85,7 +85,7 @@ const std::vector<CheckInfo>& all_checks() {
         duration_mismatch_check(),
         // Sound.
         loudness_check(),       silence_check(),      clipping_check(),
-        phase_check(),          audio_layout_check(),
+        phase_check(),          audio_layout_check(),   av_sync_check(),
     };
     return checks;
 }

@@ -203,5 +203,6 @@ CheckInfo silence_check();
 CheckInfo clipping_check();
 CheckInfo phase_check();
 CheckInfo audio_layout_check();
+CheckInfo av_sync_check();
 
 }  // namespace cinepipe::qc

@@ -81,6 +81,29 @@ TEST_F(Sync, OffsetsFollowKnownShiftsToAMillisecond) {
     (void)measure(out_ / "far_early.mov", 0, "--early-ms 60");
 }
 
+TEST_F(Sync, QcReportsLipSyncOutsideTheWindow) {
+    ASSERT_FALSE(clip_.empty());
+    const std::string report = out_ / "qc.json";
+    auto r = cinepipe("qc -q " + quote(shifted("qc_late.mov", 4800)) + " --json " + quote(report));
+    EXPECT_EQ(r.exit_code, 1) << r.output;  // broadcast: av_sync is an error
+    json j = json::parse(test::read_file(report));
+    int found = 0;
+    for (const auto& e : j["events"])
+        if (e["check"] == "av_sync") {
+            ++found;
+            EXPECT_EQ(e["start_frame"], 24) << e.dump();
+            EXPECT_NEAR(e["value"].get<double>(), 100, 1) << e.dump();
+            EXPECT_EQ(e["severity"], "error");
+        }
+    EXPECT_EQ(found, 1) << j["events"].dump();
+    EXPECT_NEAR(j["measurements"]["av_offset_ms"].get<double>(), 100, 1);
+    // In sync: measured, no event.
+    r = cinepipe("qc -q " + quote(clip_) + " --profile dailies --json " + quote(report) + " --overwrite");
+    j = json::parse(test::read_file(report));
+    EXPECT_NEAR(j["measurements"]["av_offset_ms"].get<double>(), 0, 1) << r.output;
+    for (const auto& e : j["events"]) EXPECT_NE(e["check"], "av_sync") << e.dump();
+}
+
 TEST_F(Sync, NoPatternIsAOneLineError) {
     const std::string plain = out_ / "plain.mov";
     test::ffmpeg("-f lavfi -i testsrc2=size=320x180:rate=24:duration=2 -f lavfi -i "

@@ -3,8 +3,10 @@
 // countdown leader) with a one-frame tone (beep, 2-pop). The offset is the tone's onset,
 // found to the sample, against the start of the picture's event frame.
 
+#include <array>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "cinepipe/cancel.h"
 #include "cinepipe/media_reader.h"
@@ -28,6 +30,20 @@ struct AvSyncResult {
     double confidence = 0;          // 0..1: how clearly both events stand out, and alone
     std::string message;            // why nothing was found, or what was
 };
+
+// What the detection needs of each picture: its luma on a 16x9 grid of blocks and its mean
+// (0..1 of the range), and its start in seconds from the first picture.
+struct SyncPicture {
+    std::array<float, 16 * 9> grid{};
+    float luma = 0;
+    double start = 0;
+};
+
+// The detection on measurements already taken: `mono` is the loudest channel per sample, from
+// the sample that plays with the first picture. For a pass that measures pictures anyway (QC).
+AvSyncResult find_sync_pattern(const std::vector<SyncPicture>& pictures,
+                               const std::vector<float>& mono, int rate, double frame_seconds,
+                               double search_seconds);
 
 // Reads the head of `path` (video and the chosen audio stream). Throws InputError for a file
 // without video or audio; a file without a pattern gives found = false with a message.
