@@ -53,7 +53,7 @@ Runner add_sync(CLI::App& app, GlobalOptions& global) {
             ds.audio_stream = a->stream;
             const DualSystemResult d = align_dual_system(a->video, a->audio, ds, interrupt_token());
             if (out) {
-                const nlohmann::json j = {{"schema", "cinepipe.sync/1"},
+                nlohmann::json j = {{"schema", "cinepipe.sync/1"},
                                           {"mode", "dual_system"},
                                           {"input", a->video},
                                           {"external", a->audio},
@@ -63,6 +63,10 @@ Runner add_sync(CLI::App& app, GlobalOptions& global) {
                                           {"confidence", std::round(d.confidence * 1000) / 1000},
                                           {"drift_ppm", std::round(d.drift_ppm * 100) / 100},
                                           {"drift_windows", d.drift_windows}};
+                if (d.has_timecode_offset) {
+                    j["timecode_offset_ms"] = std::round(d.timecode_offset_ms * 1000) / 1000;
+                    j["timecode_agrees"] = d.timecode_agrees;
+                }
                 out->write(j.dump(1) + "\n");
                 out->close();
                 out->commit();
@@ -72,6 +76,11 @@ Runner add_sync(CLI::App& app, GlobalOptions& global) {
                                             a->video, d.offset_ms, d.offset_samples, d.external_rate,
                                             a->audio, d.confidence, d.drift_ppm, d.drift_windows)
                                     .c_str());
+            if (d.has_timecode_offset)
+                std::printf("%s\n", fmt::format("timecode says {:+.3f} ms: {}", d.timecode_offset_ms,
+                                                d.timecode_agrees ? "agrees with the sound"
+                                                                  : "DISAGREES with the sound")
+                                        .c_str());
             return static_cast<int>(kOk);
         }
         AvSyncOptions options;

@@ -238,6 +238,21 @@ DualSystemResult align_dual_system(const std::string& video, const std::string& 
     }
     r.offset_samples = std::llround(lag);
     r.offset_ms = lag * 1000.0 / ext_rate;
+    const MediaInfo clip_info = probe(video);
+    const MediaInfo ext_info = probe(external);
+    if (clip_info.video && clip_info.start_timecode && clip_info.timecode_source != "none" &&
+        ext_info.audio_start_seconds >= 0) {
+        // The label's own seconds, as a recorder jammed to the camera converts its TimeReference:
+        // frames at the nominal rate, or, for drop-frame, real time (which its labels track).
+        const Timecode& tc = *clip_info.start_timecode;
+        const double tc_seconds = tc.drop_frame()
+                                      ? static_cast<double>(tc.frames()) / tc.rate().to_double()
+                                      : static_cast<double>(tc.frames()) / tc.nominal_fps();
+        r.has_timecode_offset = true;
+        r.timecode_offset_ms = (tc_seconds - ext_info.audio_start_seconds) * 1000;
+        r.timecode_agrees = std::abs(r.timecode_offset_ms - r.offset_ms) <=
+                            1000.0 / clip_info.video->frame_rate.to_double();
+    }
     r.confidence = confidence;
     r.message = fmt::format("{} starts {:.3f} s into {}", video, r.offset_ms / 1000, external);
     return r;

@@ -210,6 +210,15 @@ MediaInfo describe(const std::string& path, const AVFormatContext& fmt, int vide
     info.clip_name = first_nonempty({dict_value(fmt.metadata, "material_package_name"),
                                      dict_value(fmt.metadata, "title"),
                                      std::filesystem::path(path).stem().string()});
+    // BWF's bext TimeReference: the recording's first sample, in samples since midnight.
+    if (const std::string ref = dict_value(fmt.metadata, "time_reference");
+        !ref.empty() && !info.audio.empty() && info.audio.front().sample_rate > 0) {
+        char* end = nullptr;
+        const long long samples = std::strtoll(ref.c_str(), &end, 10);
+        if (end != ref.c_str() && *end == '\0' && samples >= 0)
+            info.audio_start_seconds =
+                static_cast<double>(samples) / info.audio.front().sample_rate;
+    }
     return info;
 }
 

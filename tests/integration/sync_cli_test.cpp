@@ -192,6 +192,30 @@ TEST_F(DualSystem, MeasuresClockDrift) {
     EXPECT_NEAR(j["offset_ms"].get<double>(), 5000, 1.5) << j.dump();
 }
 
+TEST_F(DualSystem, TimecodeAndSoundAgreeOrTheDisagreementIsSaid) {
+    // The roll starts at 00:00:05:00 (BWF TimeReference 240000 at 48 kHz). The clip's sound is
+    // 12.3456 s into it, so its timecode 00:00:17:08 (17.333 s) is right to within a frame,
+    // and 00:00:20:00 is not.
+    const std::string roll = out_ / "roll.wav";
+    test::ffmpeg("-i " + quote(recorder_) + " -c:a pcm_s24le -write_bext 1 -metadata "
+                 "time_reference=240000 " + quote(roll));
+    const std::string clip = camera("tc.mov", 592589, 6);
+    for (const auto& [tc, agrees] : {std::pair{"00:00:17:08", true}, std::pair{"00:00:20:00", false}}) {
+        const std::string stamped = out_ / (std::string(agrees ? "right" : "wrong") + ".mov");
+        test::ffmpeg("-i " + quote(clip) + " -map 0 -c copy -timecode " + tc + " " + quote(stamped));
+        const std::string report = out_ / (std::string(tc).substr(6, 2) + ".json");
+        const auto r = cinepipe("sync " + quote(stamped) + " --audio " + quote(roll) + " --json " +
+                                quote(report));
+        ASSERT_EQ(r.exit_code, 0) << r.output;
+        const json j = json::parse(test::read_file(report));
+        ASSERT_TRUE(j.contains("timecode_offset_ms")) << j.dump();
+        EXPECT_EQ(j["timecode_agrees"].get<bool>(), agrees) << j.dump();
+        EXPECT_NEAR(j["timecode_offset_ms"].get<double>(), agrees ? 12333.33 : 15000, 0.5) << j.dump();
+        EXPECT_NE(r.output.find(agrees ? "agrees with the sound" : "DISAGREES"), std::string::npos)
+            << r.output;
+    }
+}
+
 TEST_F(DualSystem, ClipNotInTheRecordingIsAOneLineError) {
     const std::string other = out_ / "other.mov";
     test::ffmpeg("-f lavfi -i testsrc2=size=160x90:rate=24:duration=5 -f lavfi -i "

@@ -26,6 +26,12 @@ struct DualSystemResult {
     double confidence = 0;  // 0..1: how far the correlation peak stands above the next best
     double drift_ppm = 0;   // recorder clock against camera clock (0 when the clip is too short)
     int drift_windows = 0;  // windows that agreed on the drift fit
+    // Timecode sync, when the clip has a start timecode and the recording a BWF time
+    // reference: the same offset from the two clocks, and whether it agrees with the sound
+    // (within one frame).
+    bool has_timecode_offset = false;
+    double timecode_offset_ms = 0;
+    bool timecode_agrees = false;
     std::string message;
 };
 

@@ -62,6 +62,9 @@ struct MediaInfo {
     std::string timecode_source;  // "tmcd", "stream", "container", "header", "start_frame"
     std::string reel_name;
     std::string clip_name;
+    // A sound recording's start as time of day (BWF bext TimeReference), seconds since
+    // midnight; negative when the file carries none.
+    double audio_start_seconds = -1;
 
     // Image sequences only.
     bool is_sequence = false;
