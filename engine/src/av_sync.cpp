@@ -166,6 +166,22 @@ std::vector<ToneBurst> tone_bursts(const std::vector<float>& mono, int rate, dou
 
 }  // namespace
 
+void add_loudest_channel(const AudioBuffer& a, std::size_t limit, std::vector<float>& mono) {
+    const auto at = static_cast<std::size_t>(std::max<std::int64_t>(a.pts, 0));
+    if (a.channels == 0 || at >= limit) return;
+    const auto n = std::min(static_cast<std::size_t>(a.frames()), limit - at);
+    if (mono.size() < at + n) mono.resize(at + n, 0.0F);
+    const auto channels = static_cast<std::size_t>(a.channels);
+    for (std::size_t i = 0; i < n; ++i) {
+        float loudest = 0;
+        for (std::size_t c = 0; c < channels; ++c) {
+            const float v = a.samples[i * channels + c];
+            if (std::abs(v) > std::abs(loudest)) loudest = v;
+        }
+        mono[at + i] = loudest;
+    }
+}
+
 AvSyncResult find_sync_pattern(const std::vector<SyncPicture>& frames, const std::vector<float>& mono,
                                int rate, double frame_s, double search_seconds) {
     AvSyncResult r;
@@ -241,19 +257,7 @@ AvSyncResult measure_av_sync(const std::string& path, const AvSyncOptions& optio
         }
         if (unit->audio.size() > static_cast<std::size_t>(options.audio_stream)) {
             const AudioBuffer& a = unit->audio[static_cast<std::size_t>(options.audio_stream)];
-            const auto at = static_cast<std::size_t>(std::max<std::int64_t>(a.pts, 0));
-            if (a.channels > 0 && at < limit_samples) {
-                const auto n = static_cast<std::size_t>(a.frames());
-                if (mono.size() < at + n) mono.resize(std::min(at + n, limit_samples), 0.0F);
-                for (std::size_t i = 0; i < n && at + i < mono.size(); ++i) {
-                    float loudest = 0;
-                    for (int c = 0; c < a.channels; ++c) {
-                        const float v = a.samples[i * static_cast<std::size_t>(a.channels) + static_cast<std::size_t>(c)];
-                        if (std::abs(v) > std::abs(loudest)) loudest = v;
-                    }
-                    mono[at + i] = loudest;
-                }
-            }
+            add_loudest_channel(a, limit_samples, mono);
         }
     }
 

@@ -40,19 +40,7 @@ class AvSyncCheck final : public Check {
         const AudioBuffer& a = block.audio;
         if (a.channels == 0) return;
         rate_ = a.sample_rate;
-        const auto limit = static_cast<std::size_t>(search_ * rate_);
-        const auto at = static_cast<std::size_t>(std::max<std::int64_t>(a.pts, 0));
-        if (at >= limit) return;
-        const auto n = std::min(static_cast<std::size_t>(a.frames()), limit - at);
-        if (mono_.size() < at + n) mono_.resize(at + n, 0.0F);
-        for (std::size_t i = 0; i < n; ++i) {
-            float loudest = 0;
-            for (int c = 0; c < a.channels; ++c) {
-                const float v = a.samples[i * static_cast<std::size_t>(a.channels) + static_cast<std::size_t>(c)];
-                if (std::abs(v) > std::abs(loudest)) loudest = v;
-            }
-            mono_[at + i] = loudest;
-        }
+        add_loudest_channel(a, static_cast<std::size_t>(search_ * rate_), mono_);
     }
 
     void finish(std::int64_t, std::vector<QcEvent>& events) override {

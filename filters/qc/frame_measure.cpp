@@ -146,7 +146,8 @@ CINEPIPE_SIMD_CLONES void FrameMeasurer::chroma_pass(const VideoFrame& f, Observ
     const int ilo = static_cast<int>(std::ceil(chroma_zero_ + config_.chroma_low * chroma_range_));
     const int ihi = static_cast<int>(std::floor(chroma_zero_ + config_.chroma_high * chroma_range_));
     const auto starts = cell_starts(cw, kGridX);
-    const auto rows = grid_map(ch, kGridY);
+    if (chroma_rows_.size() != static_cast<std::size_t>(ch)) chroma_rows_ = grid_map(ch, kGridY);
+    const auto& rows = chroma_rows_;
     std::array<double, 2 * kBlocks> sums{};
     std::array<double, kBlocks> counts{};
     std::uint64_t out = 0;

@@ -47,6 +47,7 @@ class FrameMeasurer {
     double kr_ = 0.2126, kb_ = 0.0722;
     std::vector<int> block_of_column_;  // grid column of each picture column
     std::vector<int> block_of_row_;
+    std::vector<int> chroma_rows_;  // grid row of each chroma line, made on the first frame
     std::vector<double> block_pixels_;  // pixels per grid block
     // The two previous frames' luma (16-bit), and this frame's when the input is RGB.
     std::vector<std::uint16_t> prev_, prev2_, rgb_luma_;

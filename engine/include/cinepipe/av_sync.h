@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "cinepipe/audio.h"
 #include "cinepipe/cancel.h"
 #include "cinepipe/media_reader.h"
 
@@ -44,6 +45,10 @@ struct SyncPicture {
 AvSyncResult find_sync_pattern(const std::vector<SyncPicture>& pictures,
                                const std::vector<float>& mono, int rate, double frame_seconds,
                                double search_seconds);
+
+// Appends `audio` (its pts: samples from the first picture) to `mono` as its loudest channel
+// per sample, so a beep on one channel counts; nothing at or past sample `limit`.
+void add_loudest_channel(const AudioBuffer& audio, std::size_t limit, std::vector<float>& mono);
 
 // Reads the head of `path` (video and the chosen audio stream). Throws InputError for a file
 // without video or audio; a file without a pattern gives found = false with a message.
