@@ -13,6 +13,8 @@ packages=(
   libebur128-dev
   # dual-system sound: FFT cross-correlation (GCC-PHAT)
   libfftw3-dev
+  # production sound metadata: the iXML chunk of BWF files (timecode)
+  libpugixml-dev
   # scheduling, CLI, JSON, formatting
   libtbb-dev libcli11-dev nlohmann-json3-dev libfmt-dev libyaml-cpp-dev
   # tests and benchmarks (ffmpeg/ffprobe are the tests' independent oracle)

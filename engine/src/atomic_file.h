@@ -5,6 +5,8 @@
 
 #include <string>
 
+#include "cinepipe/output_file.h"  // check_output_target
+
 namespace cinepipe {
 
 class AtomicFile {
@@ -33,8 +35,5 @@ class AtomicFile {
     bool done_ = false;
 };
 
-// Check before any decoding starts that `path` may be created: its folder exists and is
-// writable, and it does not exist unless `overwrite`. Throws OutputError.
-void check_output_target(const std::string& path, bool overwrite);
 
 }  // namespace cinepipe

@@ -45,7 +45,16 @@ struct DictDeleter {
     void operator()(AVDictionary* d) const { av_dict_free(&d); }
 };
 
+// A muxer and the file it writes (closed, not finalised: the trailer is the writer's job).
+struct OutputContextDeleter {
+    void operator()(AVFormatContext* ctx) const {
+        if (ctx && ctx->pb && !(ctx->oformat->flags & AVFMT_NOFILE)) avio_closep(&ctx->pb);
+        avformat_free_context(ctx);
+    }
+};
+
 using InputContext = std::unique_ptr<AVFormatContext, InputContextDeleter>;
+using OutputContext = std::unique_ptr<AVFormatContext, OutputContextDeleter>;
 using CodecContext = std::unique_ptr<AVCodecContext, CodecContextDeleter>;
 using FramePtr = std::unique_ptr<AVFrame, FrameDeleter>;
 using PacketPtr = std::unique_ptr<AVPacket, PacketDeleter>;

@@ -11,9 +11,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <complex>
+#include <filesystem>
+#include <map>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "cinepipe/error.h"
@@ -33,17 +37,24 @@ struct PlanFree {
 };
 using Plan = std::unique_ptr<fftwf_plan_s, PlanFree>;
 
-// The sum of every channel of one audio stream, as decoded.
-std::vector<float> read_mono(const std::string& path, int stream, const CancelToken& cancel,
-                             int& rate) {
+// One audio stream summed to mono, with the file's description. Pictures are skipped, not
+// decoded: only the sound is wanted. A file without that stream gives an empty track.
+struct Track {
+    MediaInfo info;
+    std::vector<float> mono;
+    int rate = 0;
+    [[nodiscard]] double seconds() const { return rate > 0 ? double(mono.size()) / rate : 0.0; }
+};
+
+Track read_track(const std::string& path, int stream, const CancelToken& cancel) {
     ReaderOptions ro;
     ro.cancel = &cancel;
+    ro.decode_video = false;
     auto reader = MediaReader::open(path, ro);
-    const auto& info = reader->info();
-    if (info.audio.size() <= static_cast<std::size_t>(stream))
-        throw InputError(fmt::format("{}: no audio stream {} to correlate", path, stream));
-    rate = info.audio[static_cast<std::size_t>(stream)].sample_rate;
-    std::vector<float> mono;
+    Track t;
+    t.info = reader->info();
+    if (t.info.audio.size() <= static_cast<std::size_t>(stream)) return t;
+    t.rate = t.info.audio[static_cast<std::size_t>(stream)].sample_rate;
     while (auto unit = reader->next()) {
         cancel.throw_if_cancelled();
         if (unit->audio.size() <= static_cast<std::size_t>(stream)) continue;
@@ -51,16 +62,16 @@ std::vector<float> read_mono(const std::string& path, int stream, const CancelTo
         if (a.channels == 0) continue;
         const auto at = static_cast<std::size_t>(std::max<std::int64_t>(a.pts, 0));
         const auto n = static_cast<std::size_t>(a.frames());
-        if (mono.size() < at + n) mono.resize(at + n, 0.0F);
+        if (t.mono.size() < at + n) t.mono.resize(at + n, 0.0F);
         for (std::size_t i = 0; i < n; ++i) {
             float s = 0;
             for (int c = 0; c < a.channels; ++c)
-                s += a.samples[i * static_cast<std::size_t>(a.channels) + static_cast<std::size_t>(c)];
-            mono[at + i] = s;
+                s += a.samples[i * static_cast<std::size_t>(a.channels) +
+                               static_cast<std::size_t>(c)];
+            t.mono[at + i] = s;
         }
     }
-    if (mono.empty()) throw InputError(path + ": its audio stream holds no samples");
-    return mono;
+    return t;
 }
 
 // To `to` Hz: a box filter as wide as one output sample, then linear interpolation.
@@ -104,7 +115,8 @@ Peak gcc_phat(const std::vector<float>& a, const std::vector<float>& b, double r
     while (n < a.size() + b.size()) n <<= 1;
     const std::size_t bins = n / 2 + 1;
     std::unique_ptr<float, FftwFree> ta(fftwf_alloc_real(n)), tb(fftwf_alloc_real(n));
-    std::unique_ptr<fftwf_complex, FftwFree> fa(fftwf_alloc_complex(bins)), fb(fftwf_alloc_complex(bins));
+    std::unique_ptr<fftwf_complex, FftwFree> fa(fftwf_alloc_complex(bins)),
+        fb(fftwf_alloc_complex(bins));
     std::fill_n(ta.get(), n, 0.0F);
     std::fill_n(tb.get(), n, 0.0F);
     std::copy(a.begin(), a.end(), ta.get());
@@ -114,7 +126,8 @@ Peak gcc_phat(const std::vector<float>& a, const std::vector<float>& b, double r
     fftwf_execute(pa.get());
     fftwf_execute(pb.get());
     const auto lo = static_cast<std::size_t>(lo_hz / rate * static_cast<double>(n));
-    const auto hi = std::min(bins - 1, static_cast<std::size_t>(hi_hz / rate * static_cast<double>(n)));
+    const auto hi =
+        std::min(bins - 1, static_cast<std::size_t>(hi_hz / rate * static_cast<double>(n)));
     for (std::size_t k = 0; k < bins; ++k) {
         const std::complex<float> x(fa.get()[k][0], fa.get()[k][1]);
         const std::complex<float> y(fb.get()[k][0], fb.get()[k][1]);
@@ -124,7 +137,8 @@ Peak gcc_phat(const std::vector<float>& a, const std::vector<float>& b, double r
         fa.get()[k][0] = c.real();
         fa.get()[k][1] = c.imag();
     }
-    const Plan inverse(fftwf_plan_dft_c2r_1d(static_cast<int>(n), fa.get(), ta.get(), FFTW_ESTIMATE));
+    const Plan inverse(
+        fftwf_plan_dft_c2r_1d(static_cast<int>(n), fa.get(), ta.get(), FFTW_ESTIMATE));
     fftwf_execute(inverse.get());
     const float* r = ta.get();
     const auto at = [&](std::int64_t lag) {
@@ -143,7 +157,8 @@ Peak gcc_phat(const std::vector<float>& a, const std::vector<float>& b, double r
     const auto exclusion = static_cast<std::int64_t>(0.01 * rate) + 2;
     p.second = -1e30;
     for (std::int64_t l = min_lag; l <= max_lag; ++l)
-        if (std::llabs(l - best) > exclusion) p.second = std::max(p.second, static_cast<double>(at(l)));
+        if (std::llabs(l - best) > exclusion)
+            p.second = std::max(p.second, static_cast<double>(at(l)));
     // A parabola through the peak and its neighbours places it between samples.
     double frac = 0;
     if (best > min_lag && best < max_lag) {
@@ -161,26 +176,19 @@ std::vector<float> slice(const std::vector<float>& v, std::int64_t from, std::in
     return {v.begin() + from, v.begin() + to};
 }
 
-}  // namespace
+// Coarse: the whole clip against the whole recording at 8 kHz, speech band.
+Peak coarse_search(const std::vector<float>& ext8, const std::vector<float>& clip8) {
+    return gcc_phat(ext8, clip8, kCoarseRate, -static_cast<std::int64_t>(clip8.size()) + 1,
+                    static_cast<std::int64_t>(ext8.size()) - 1, 100, 3800);
+}
+constexpr double kMinConfidence = 0.2;
 
-DualSystemResult align_dual_system(const std::string& video, const std::string& external,
-                                   const DualSystemOptions& options, const CancelToken& cancel) {
-    int clip_rate = 0, ext_rate = 0;
-    const std::vector<float> clip = read_mono(video, options.audio_stream, cancel, clip_rate);
-    const std::vector<float> ext = read_mono(external, 0, cancel, ext_rate);
-
-    // Coarse: the whole clip against the whole recording at 8 kHz, speech band.
-    const auto clip8 = resample(clip, clip_rate, kCoarseRate);
-    const auto ext8 = resample(ext, ext_rate, kCoarseRate);
-    const Peak coarse = gcc_phat(ext8, clip8, kCoarseRate, -static_cast<std::int64_t>(clip8.size()) + 1,
-                                 static_cast<std::int64_t>(ext8.size()) - 1, 100, 3800);
-    if (coarse.confidence() < 0.2)
-        throw InputError(fmt::format("{}: the sound of {} is not found in it (correlation peak "
-                                     "{:.2f}x the next best)",
-                                     external, video, coarse.height / std::max(coarse.second, 1e-9)));
-
-    // Fine: at the recording's rate, the clip's first seconds around the coarse lag.
-    const auto clip_at_ext = resample(clip, clip_rate, ext_rate);
+// Fine: at the recording's rate around the coarse lag, and the drift from windows along the
+// clip.
+DualSystemResult refine(const Track& clip, const Track& ext, const Peak& coarse,
+                        const DualSystemOptions& options) {
+    const int ext_rate = ext.rate;
+    const auto clip_at_ext = resample(clip.mono, clip.rate, ext_rate);
     const double predicted = coarse.lag * ext_rate / kCoarseRate;
     const auto margin = static_cast<std::int64_t>(0.05 * ext_rate);
     const auto measure_at = [&](double clip_seconds, double seconds, Peak& out) {
@@ -188,8 +196,10 @@ DualSystemResult align_dual_system(const std::string& video, const std::string& 
         const auto c1 = c0 + static_cast<std::int64_t>(seconds * ext_rate);
         const auto piece = slice(clip_at_ext, c0, c1);
         const auto e0 = static_cast<std::int64_t>(std::floor(predicted)) + c0 - margin;
-        const auto window = slice(ext, e0, e0 + static_cast<std::int64_t>(piece.size()) + 2 * margin);
-        if (piece.size() < static_cast<std::size_t>(ext_rate / 2) || window.size() < piece.size()) return false;
+        const auto window =
+            slice(ext.mono, e0, e0 + static_cast<std::int64_t>(piece.size()) + 2 * margin);
+        if (piece.size() < static_cast<std::size_t>(ext_rate / 2) || window.size() < piece.size())
+            return false;
         const std::int64_t origin = std::max<std::int64_t>(e0, 0);
         out = gcc_phat(window, piece, ext_rate, -margin, 2 * margin + (e0 - origin), 100,
                        std::min(8000.0, 0.45 * ext_rate));
@@ -202,7 +212,7 @@ DualSystemResult align_dual_system(const std::string& video, const std::string& 
     const double clip_seconds = static_cast<double>(clip_at_ext.size()) / ext_rate;
     double lag = predicted;
     double confidence = coarse.confidence();
-    if (measure_at(0, std::min(clip_seconds, 8.0), fine) && fine.confidence() > 0.2) {
+    if (measure_at(0, std::min(clip_seconds, 8.0), fine) && fine.confidence() > kMinConfidence) {
         lag = fine.lag;
         confidence = std::min(confidence, fine.confidence()) * 0.5 + 0.5 * coarse.confidence();
     }
@@ -211,7 +221,8 @@ DualSystemResult align_dual_system(const std::string& video, const std::string& 
     std::vector<std::pair<double, double>> points;
     double window_confidence = 0;
     // Short windows: within one, the drift must stay well under a sample's worth of smear.
-    const double step = std::max(options.drift_window_s, (clip_seconds - options.drift_window_s) / 30);
+    const double step =
+        std::max(options.drift_window_s, (clip_seconds - options.drift_window_s) / 30);
     for (double t = 0; t + options.drift_window_s <= clip_seconds + 1e-9; t += step) {
         Peak p;
         if (measure_at(t, options.drift_window_s, p) && p.confidence() > 0.3) {
@@ -238,24 +249,265 @@ DualSystemResult align_dual_system(const std::string& video, const std::string& 
     }
     r.offset_samples = std::llround(lag);
     r.offset_ms = lag * 1000.0 / ext_rate;
-    const MediaInfo clip_info = probe(video);
-    const MediaInfo ext_info = probe(external);
-    if (clip_info.video && clip_info.start_timecode && clip_info.timecode_source != "none" &&
-        ext_info.audio_start_seconds >= 0) {
-        // The label's own seconds, as a recorder jammed to the camera converts its TimeReference:
-        // frames at the nominal rate, or, for drop-frame, real time (which its labels track).
-        const Timecode& tc = *clip_info.start_timecode;
-        const double tc_seconds = tc.drop_frame()
-                                      ? static_cast<double>(tc.frames()) / tc.rate().to_double()
-                                      : static_cast<double>(tc.frames()) / tc.nominal_fps();
-        r.has_timecode_offset = true;
-        r.timecode_offset_ms = (tc_seconds - ext_info.audio_start_seconds) * 1000;
-        r.timecode_agrees = std::abs(r.timecode_offset_ms - r.offset_ms) <=
-                            1000.0 / clip_info.video->frame_rate.to_double();
-    }
     r.confidence = confidence;
-    r.message = fmt::format("{} starts {:.3f} s into {}", video, r.offset_ms / 1000, external);
     return r;
+}
+
+// The clip's start as time of day, from its timecode label: frames at the nominal rate, or,
+// for drop-frame, real time (which its labels track) - as a recorder jammed to the camera
+// converts its TimeReference.
+std::optional<double> clip_start_seconds(const MediaInfo& info) {
+    if (!info.video || !info.start_timecode || info.timecode_source == "none" ||
+        info.timecode_source.empty())
+        return std::nullopt;
+    const Timecode& tc = *info.start_timecode;
+    return tc.drop_frame() ? static_cast<double>(tc.frames()) / tc.rate().to_double()
+                           : static_cast<double>(tc.frames()) / tc.nominal_fps();
+}
+
+std::optional<double> timecode_offset_ms(const MediaInfo& clip, const MediaInfo& ext) {
+    const auto start = clip_start_seconds(clip);
+    if (!start || ext.audio_start_seconds < 0) return std::nullopt;
+    return (*start - ext.audio_start_seconds) * 1000;
+}
+
+void cross_check_timecode(DualSystemResult& r, const MediaInfo& clip, const MediaInfo& ext) {
+    const auto tc = timecode_offset_ms(clip, ext);
+    if (!tc) return;
+    r.has_timecode_offset = true;
+    r.timecode_offset_ms = *tc;
+    r.timecode_source = ext.audio_start_source;
+    r.timecode_agrees =
+        std::abs(r.timecode_offset_ms - r.offset_ms) <= 1000.0 / clip.video->frame_rate.to_double();
+}
+
+DualSystemResult by_timecode(double offset_ms, const Track& ext, const MediaInfo& clip) {
+    DualSystemResult r;
+    r.method = "timecode";
+    r.external_rate = ext.rate;
+    r.offset_ms = offset_ms;
+    r.offset_samples = std::llround(offset_ms * ext.rate / 1000);
+    cross_check_timecode(r, clip, ext.info);
+    r.timecode_agrees = true;
+    return r;
+}
+
+std::string not_found(const std::string& external, const std::string& video, const Peak& p) {
+    return fmt::format(
+        "{}: the sound of {} is not found in it (correlation peak {:.2f}x the next "
+        "best)",
+        external, video, p.height / std::max(p.second, 1e-9));
+}
+
+void describe(DualSystemResult& r, const std::string& video, const std::string& external) {
+    r.message = fmt::format("{} starts {:.3f} s into {} (by {})", video, r.offset_ms / 1000,
+                            external, r.method);
+}
+
+}  // namespace
+
+DualSystemResult align_dual_system(const std::string& video, const std::string& external,
+                                   const DualSystemOptions& options, const CancelToken& cancel) {
+    const Track clip = read_track(video, options.audio_stream, cancel);
+    const Track ext = read_track(external, 0, cancel);
+    if (ext.mono.empty()) throw InputError(external + ": no sound to sync to");
+    const auto tc = timecode_offset_ms(clip.info, ext.info);
+    std::string why;
+    if (!clip.mono.empty()) {
+        const Peak coarse = coarse_search(resample(ext.mono, ext.rate, kCoarseRate),
+                                          resample(clip.mono, clip.rate, kCoarseRate));
+        if (coarse.confidence() >= kMinConfidence) {
+            DualSystemResult r = refine(clip, ext, coarse, options);
+            cross_check_timecode(r, clip.info, ext.info);
+            describe(r, video, external);
+            return r;
+        }
+        why = not_found(external, video, coarse);
+    } else {
+        why = fmt::format("{}: no audio stream {} to correlate", video, options.audio_stream);
+    }
+    if (!tc) throw InputError(why);
+    DualSystemResult r = by_timecode(*tc, ext, clip.info);
+    r.warnings.push_back(why + "; synced by timecode alone");
+    describe(r, video, external);
+    return r;
+}
+
+std::vector<std::string> list_sound_rolls(const std::string& folder) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (!fs::is_directory(folder, ec)) throw InputError(folder + ": not a folder of sound rolls");
+    std::vector<std::string> rolls;
+    for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+        if (!it->is_regular_file(ec)) continue;
+        std::string ext = it->path().extension().string();
+        std::transform(ext.begin(), ext.end(), ext.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        if (ext == ".wav" || ext == ".bwf" || ext == ".rf64" || ext == ".w64" || ext == ".aif" ||
+            ext == ".aiff" || ext == ".flac")
+            rolls.push_back(it->path().string());
+    }
+    if (ec) throw InputError(folder + ": cannot list it (" + ec.message() + ")");
+    if (rolls.empty()) throw InputError(folder + ": holds no sound files (.wav, .bwf, ...)");
+    std::sort(rolls.begin(), rolls.end());
+    return rolls;
+}
+
+namespace {
+
+// Coarse (8 kHz) copies of the rolls, most recently used kept, within a byte budget: a shoot
+// day's sound at 8 kHz is about 115 MB an hour, so a long day does not all stay in memory.
+class CoarseCache {
+  public:
+    explicit CoarseCache(std::size_t budget_bytes) : budget_(budget_bytes) {}
+
+    const std::vector<float>& get(const std::string& path, const CancelToken& cancel) {
+        ++clock_;
+        if (auto it = entries_.find(path); it != entries_.end()) {
+            it->second.used = clock_;
+            return it->second.samples;
+        }
+        const Track t = read_track(path, 0, cancel);
+        Entry e{resample(t.mono, t.rate, kCoarseRate), clock_};
+        held_ += e.samples.size() * sizeof(float);
+        while (held_ > budget_ && !entries_.empty()) {
+            auto oldest = std::min_element(
+                entries_.begin(), entries_.end(),
+                [](const auto& a, const auto& b) { return a.second.used < b.second.used; });
+            held_ -= oldest->second.samples.size() * sizeof(float);
+            entries_.erase(oldest);
+        }
+        return entries_.insert_or_assign(path, std::move(e)).first->second.samples;
+    }
+
+  private:
+    struct Entry {
+        std::vector<float> samples;
+        std::uint64_t used = 0;
+    };
+    std::size_t budget_;
+    std::size_t held_ = 0;
+    std::uint64_t clock_ = 0;
+    std::map<std::string, Entry> entries_;
+};
+
+struct RollInfo {
+    std::string path;
+    MediaInfo info;
+    [[nodiscard]] double start() const { return info.audio_start_seconds; }
+    [[nodiscard]] double end() const { return info.audio_start_seconds + info.duration; }
+};
+
+}  // namespace
+
+SoundRollMatching match_sound_rolls(const std::vector<std::string>& clips,
+                                    const std::vector<std::string>& rolls,
+                                    const DualSystemOptions& options, const CancelToken& cancel,
+                                    const std::function<void(const SoundMatch&)>& on_clip) {
+    SoundRollMatching out;
+    std::vector<RollInfo> described;
+    for (const auto& path : rolls) {
+        try {
+            MediaInfo info = probe(path);
+            if (info.audio.empty()) throw InputError(path + ": no audio stream");
+            described.push_back({path, std::move(info)});
+        } catch (const InputError& e) {
+            out.roll_problems.emplace_back(e.what());
+        }
+    }
+    std::vector<bool> used(described.size(), false);
+    CoarseCache cache(std::size_t{256} << 20);
+    for (const auto& clip_path : clips) {
+        cancel.throw_if_cancelled();
+        SoundMatch m;
+        m.clip = clip_path;
+        Track clip;
+        try {
+            clip = read_track(clip_path, options.audio_stream, cancel);
+        } catch (const InputError& e) {
+            m.unreadable = true;
+            m.problem = e.what();
+            if (on_clip) on_clip(m);
+            out.clips.push_back(std::move(m));
+            continue;
+        }
+        // Rolls whose time of day overlaps the clip's timecode, the largest overlap first.
+        std::vector<std::pair<double, std::size_t>> by_time;
+        if (const auto start = clip_start_seconds(clip.info)) {
+            const double length = clip.mono.empty() ? clip.info.duration : clip.seconds();
+            for (std::size_t i = 0; i < described.size(); ++i) {
+                if (described[i].start() < 0) continue;
+                const double overlap = std::min(*start + length, described[i].end()) -
+                                       std::max(*start, described[i].start());
+                if (overlap > 0) by_time.emplace_back(-overlap, i);
+            }
+            std::sort(by_time.begin(), by_time.end());
+        }
+        std::optional<std::size_t> chosen;
+        Peak peak;
+        if (!clip.mono.empty()) {
+            const auto clip8 = resample(clip.mono, clip.rate, kCoarseRate);
+            const auto try_roll = [&](std::size_t i) {
+                try {
+                    const Peak p = coarse_search(cache.get(described[i].path, cancel), clip8);
+                    if (p.confidence() >= kMinConfidence &&
+                        (!chosen || p.confidence() > peak.confidence())) {
+                        chosen = i;
+                        peak = p;
+                    }
+                } catch (const InputError& e) {
+                    out.roll_problems.emplace_back(e.what());
+                }
+            };
+            for (const auto& [overlap, i] : by_time) {
+                try_roll(i);
+                if (chosen) break;
+            }
+            // No timecode, or the sound is not in the rolls it points to: every roll by sound.
+            if (!chosen)
+                for (std::size_t i = 0; i < described.size(); ++i) try_roll(i);
+        }
+        try {
+            if (chosen) {
+                const Track ext = read_track(described[*chosen].path, 0, cancel);
+                m.result = refine(clip, ext, peak, options);
+                cross_check_timecode(m.result, clip.info, ext.info);
+                if (!by_time.empty() && by_time.front().second != *chosen)
+                    m.result.warnings.push_back(fmt::format(
+                        "{}: its timecode points to {}, but its sound is in {}", clip_path,
+                        described[by_time.front().second].path, described[*chosen].path));
+            } else if (!by_time.empty()) {
+                chosen = by_time.front().second;
+                const Track ext = read_track(described[*chosen].path, 0, cancel);
+                m.result = by_timecode(*timecode_offset_ms(clip.info, ext.info), ext, clip.info);
+                m.result.warnings.push_back(
+                    clip.mono.empty() ? clip_path + ": has no sound; synced by timecode alone"
+                                      : clip_path + ": its sound is not found in " +
+                                            described[*chosen].path + "; synced by timecode alone");
+            }
+        } catch (const InputError& e) {
+            out.roll_problems.emplace_back(e.what());
+            chosen.reset();
+        }
+        if (chosen) {
+            m.roll = described[*chosen].path;
+            used[*chosen] = true;
+            describe(m.result, clip_path, m.roll);
+        } else {
+            m.problem =
+                clip.mono.empty()
+                    ? clip_path + ": no sound and no timecode overlap with any roll"
+                    : clip_path + ": its sound is in none of the " +
+                          std::to_string(described.size()) + " rolls" +
+                          (clip_start_seconds(clip.info) ? ", and no roll's timecode covers it"
+                                                         : "");
+        }
+        if (on_clip) on_clip(m);
+        out.clips.push_back(std::move(m));
+    }
+    for (std::size_t i = 0; i < described.size(); ++i)
+        if (!used[i]) out.unused_rolls.push_back(described[i].path);
+    return out;
 }
 
 }  // namespace cinepipe

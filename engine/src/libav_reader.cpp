@@ -12,6 +12,7 @@
 
 #include "audio_track.h"
 #include "av_util.h"
+#include "bwf_ixml.h"
 #include "cinepipe/error.h"
 
 extern "C" {
@@ -86,11 +87,6 @@ std::string first_nonempty(std::initializer_list<std::string> values) {
     return "";
 }
 
-struct OpenedInput {
-    av::InputContext fmt;
-    int video_index = -1;
-};
-
 // libav polls this inside blocking I/O, so Ctrl-C also stops an open or a long read on slow
 // storage.
 int interrupted(void* opaque) {
@@ -101,6 +97,8 @@ int interrupted(void* opaque) {
 void throw_if_cancelled(const CancelToken* cancel) {
     if (cancel) cancel->throw_if_cancelled();
 }
+
+}  // namespace
 
 OpenedInput open_input(const std::string& path, const CancelToken* cancel) {
     av::init_logging();
@@ -127,6 +125,8 @@ OpenedInput open_input(const std::string& path, const CancelToken* cancel) {
         in.video_index = -1;  // cover art is not a picture track
     return in;
 }
+
+namespace {
 
 MediaInfo describe(const std::string& path, const AVFormatContext& fmt, int video_index) {
     MediaInfo info;
@@ -215,9 +215,22 @@ MediaInfo describe(const std::string& path, const AVFormatContext& fmt, int vide
         !ref.empty() && !info.audio.empty() && info.audio.front().sample_rate > 0) {
         char* end = nullptr;
         const long long samples = std::strtoll(ref.c_str(), &end, 10);
-        if (end != ref.c_str() && *end == '\0' && samples >= 0)
+        if (end != ref.c_str() && *end == '\0' && samples >= 0) {
             info.audio_start_seconds =
                 static_cast<double>(samples) / info.audio.front().sample_rate;
+            info.audio_start_source = "bext";
+        }
+    }
+    if (!info.video && info.container == "wav") {
+        if (const auto ixml = read_ixml(path)) {
+            info.audio_timecode_rate = ixml->timecode_rate;
+            info.audio_timecode_drop = ixml->drop_frame;
+            if (info.audio_start_seconds < 0 && ixml->samples_since_midnight >= 0) {
+                info.audio_start_seconds =
+                    static_cast<double>(ixml->samples_since_midnight) / ixml->timestamp_rate;
+                info.audio_start_source = "ixml";
+            }
+        }
     }
     return info;
 }
@@ -252,7 +265,7 @@ class LibavReader final : public MediaReader {
         info_ = describe(path, *fmt_, video_index_);
         if (!info_.video && info_.audio.empty())
             throw InputError(path + ": no video or audio stream");
-        if (info_.video) {
+        if (info_.video && options.decode_video) {
             const AVStream* st = fmt_->streams[video_index_];
             if (info_.video->width <= 0 || info_.video->height <= 0 || info_.video->width > 32768 ||
                 info_.video->height > 32768)
@@ -287,6 +300,15 @@ class LibavReader final : public MediaReader {
             }
         }
         info_.audio = delivered;
+        if (info_.video && !options.decode_video) {
+            // The picture's clock without the pictures: audio starts where the first picture
+            // would (the video stream's first presentation time).
+            const AVStream* st = fmt_->streams[video_index_];
+            const std::int64_t start = st->start_time != AV_NOPTS_VALUE ? st->start_time : 0;
+            for (auto& t : audio_) t.set_origin(start, av::to_rational(st->time_base));
+            video_index_ = -1;
+            skip_video_ = true;
+        }
         for (unsigned i = 0; i < fmt_->nb_streams; ++i) {
             const bool wanted = static_cast<int>(i) == video_index_ ||
                                 std::any_of(audio_.begin(), audio_.end(), [&](const AudioTrack& t) {
@@ -303,7 +325,7 @@ class LibavReader final : public MediaReader {
 
     std::optional<MediaUnit> next() override {
         MediaUnit unit;
-        if (info_.video) {
+        if (info_.video && !skip_video_) {
             while (pending_video_.empty() && !video_eof_) decode_video_step();
             if (!pending_video_.empty()) {
                 unit.video = std::move(pending_video_.front());
@@ -372,10 +394,10 @@ class LibavReader final : public MediaReader {
         const double reached =
             have_prev_ ? double(last_end_pts_ - first_pts_) * video_tb_.to_double() : 0.0;
         if (reached + 1.5 * frame < expected_seconds_) {
-            const std::string what =
-                fmt::format("truncated or damaged: the stream lasts {:.3f} s but its pictures "
-                            "end at {:.3f} s ({} frames decoded)",
-                            expected_seconds_, reached, stats_.frames);
+            const std::string what = fmt::format(
+                "truncated or damaged: the stream lasts {:.3f} s but its pictures "
+                "end at {:.3f} s ({} frames decoded)",
+                expected_seconds_, reached, stats_.frames);
             if (!options_.tolerate_damage) throw InputError(path_ + ": " + what);
             stats_.damage.push_back({std::max<std::int64_t>(stats_.frames - 1, 0), what});
         }
@@ -608,6 +630,7 @@ class LibavReader final : public MediaReader {
     bool video_eof_ = false;
     bool video_done_ = false;  // no more video packets are accepted
     bool checked_ = false;
+    bool skip_video_ = false;  // ReaderOptions::decode_video off
     bool have_prev_ = false;
     std::int64_t prev_pts_ = 0;
     std::int64_t first_pts_ = 0;

@@ -24,14 +24,6 @@ namespace cinepipe {
 
 namespace {
 
-struct OutputContextDeleter {
-    void operator()(AVFormatContext* ctx) const {
-        if (ctx && ctx->pb && !(ctx->oformat->flags & AVFMT_NOFILE)) avio_closep(&ctx->pb);
-        avformat_free_context(ctx);
-    }
-};
-using OutputContext = std::unique_ptr<AVFormatContext, OutputContextDeleter>;
-
 struct AudioFifoDeleter {
     void operator()(AVAudioFifo* f) const { av_audio_fifo_free(f); }
 };
@@ -356,7 +348,7 @@ class LibavWriter final : public MediaWriter {
     AtomicFile file_;
     bool closed_ = false;
     PixelFormat format_ = PixelFormat::Yuv422p10;
-    OutputContext out_;
+    av::OutputContext out_;
     av::CodecContext video_;
     AVStream* video_stream_ = nullptr;
     std::vector<AudioOut> audio_;

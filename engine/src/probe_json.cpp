@@ -40,6 +40,16 @@ std::string probe_to_json(const MediaInfo& info) {
     } else {
         j["timecode"] = nullptr;
     }
+    if (info.audio_start_seconds >= 0) {
+        nlohmann::ordered_json js;
+        js["seconds_since_midnight"] = info.audio_start_seconds;
+        js["source"] = info.audio_start_source;
+        if (info.audio_timecode_rate) {
+            js["timecode_rate"] = rational_json(*info.audio_timecode_rate);
+            js["drop_frame"] = info.audio_timecode_drop;
+        }
+        j["sound_start"] = js;
+    }
     if (info.video) {
         const auto& v = *info.video;
         nlohmann::ordered_json jv;
@@ -100,6 +110,14 @@ std::string probe_to_text(const MediaInfo& info) {
         out << fmt::format("  timecode    {} ({}{})\n", info.start_timecode->to_string(),
                            info.timecode_source,
                            info.start_timecode->drop_frame() ? ", drop frame" : "");
+    if (info.audio_start_seconds >= 0)
+        out << fmt::format(
+            "  sound start {:.6f} s after midnight ({}{})\n", info.audio_start_seconds,
+            info.audio_start_source,
+            info.audio_timecode_rate
+                ? fmt::format(", timecode at {} fps{}", info.audio_timecode_rate->to_string(),
+                              info.audio_timecode_drop ? " DF" : "")
+                : "");
     if (info.video) {
         const auto& v = *info.video;
         out << fmt::format("  video #{}    {}{} {}x{} {} @ {} fps ({:.3f}), {} frames, {}\n",

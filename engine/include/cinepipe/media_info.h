@@ -62,9 +62,13 @@ struct MediaInfo {
     std::string timecode_source;  // "tmcd", "stream", "container", "header", "start_frame"
     std::string reel_name;
     std::string clip_name;
-    // A sound recording's start as time of day (BWF bext TimeReference), seconds since
-    // midnight; negative when the file carries none.
+    // A sound recording's start as time of day (BWF bext TimeReference, else iXML's
+    // TIMESTAMP_SAMPLES_SINCE_MIDNIGHT), seconds since midnight; negative when it has none.
     double audio_start_seconds = -1;
+    std::string audio_start_source;  // "bext", "ixml" or empty
+    // The timecode the recorder ran at, from its iXML (TIMECODE_RATE / TIMECODE_FLAG).
+    std::optional<Rational> audio_timecode_rate;
+    bool audio_timecode_drop = false;
 
     // Image sequences only.
     bool is_sequence = false;

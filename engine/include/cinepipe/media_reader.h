@@ -54,6 +54,10 @@ struct ReaderOptions {
     int decoder_threads = 0;        // 0: libav picks
     Rational sequence_rate{24, 1};  // for image sequences without a rate in the header
     bool decode_audio = true;
+    // Off: a movie's pictures are skipped (not decoded, their packets discarded) and it reads
+    // like an audio-only file, for sound analysis. info() still describes the video stream,
+    // and audio sample 0 is still the one that plays with the first picture.
+    bool decode_video = true;
     // Off (the default for transcoding): damaged packets, corrupt pictures and truncation are
     // errors. On (for QC): they are counted in ReadStats and reading goes on.
     bool tolerate_damage = false;

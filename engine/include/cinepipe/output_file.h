@@ -9,6 +9,10 @@
 
 namespace cinepipe {
 
+// Check before any work starts that `path` may be created: its folder exists and is writable,
+// and it does not exist unless `overwrite`. Throws OutputError naming the path.
+void check_output_target(const std::string& path, bool overwrite);
+
 class TextOutput {
   public:
     // Checks the target (OutputError when it exists without `overwrite`, or its folder is
