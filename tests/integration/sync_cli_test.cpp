@@ -228,6 +228,26 @@ TEST_F(DualSystem, TimecodeAndSoundAgreeOrTheDisagreementIsSaid) {
     }
 }
 
+TEST_F(DualSystem, FindsASweepRecordedAtAnotherSampleRate) {
+    // A 20 s logarithmic sweep (50 Hz to 12 kHz) with a little noise at 48 kHz; the camera took
+    // it at 44.1 kHz from the recording's sample 300000 (6.25 s) for 5 s.
+    const std::string sweep = out_ / "sweep.wav";
+    test::ffmpeg("-f lavfi -i \"aevalsrc='0.5*sin(2*PI*50*20/log(240)*(exp(t/20*log(240))-1))':s=48000:d=20\" "
+                 "-f lavfi -i anoisesrc=color=white:amplitude=0.01:seed=5:sample_rate=48000:duration=20 "
+                 "-filter_complex amix=inputs=2:normalize=0 -c:a pcm_s24le " + quote(sweep));
+    const std::string clip = out_ / "sweep_cam.mov";
+    test::ffmpeg("-f lavfi -i testsrc2=size=160x90:rate=24:duration=5 -i " + quote(sweep) +
+                 " -filter_complex \"[1:a]atrim=start_sample=300000,asetpts=PTS-STARTPTS,atrim=duration=5,"
+                 "aresample=44100,volume=0.5[a]\" -map 0:v -map \"[a]\" -c:v prores_ks -c:a pcm_s16le " + quote(clip));
+    const std::string report = out_ / "sweep.json";
+    const auto r = cinepipe("sync " + quote(clip) + " --audio " + quote(sweep) + " --json " + quote(report));
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    const json j = json::parse(test::read_file(report));
+    EXPECT_EQ(j["external_rate"], 48000);
+    EXPECT_NEAR(j["offset_samples"].get<double>(), 300000, 3) << j.dump();
+    EXPECT_NEAR(j["drift_ppm"].get<double>(), 0, 5) << j.dump();
+}
+
 TEST_F(DualSystem, ClipNotInTheRecordingIsAOneLineError) {
     const std::string other = out_ / "other.mov";
     test::ffmpeg(
