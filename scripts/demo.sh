@@ -49,4 +49,10 @@ for src in "$out"/dailies/*.mov "$out"/dailies/*.mxf "$out"/dailies/*.mp4 "$out"
   echo "== qc $src (profile dailies) -> $out/qc/$name.json"
   "$cinepipe" qc -q "$src" --profile dailies --json "$out/qc/$name.json" --overwrite || true
 done
-echo "demo: done; masters in $out/masters, graph renders in $out/render, QC reports in $out/qc"
+# Lip-sync of every daily from its slate's beep/flash, against EBU R37's window.
+mkdir -p "$out/sync"
+for src in "$out"/dailies/*.mov "$out"/dailies/*.mxf "$out"/dailies/*.mp4 "$out"/dailies/*.mkv; do
+  name="$(basename "${src%.*}")"
+  "$cinepipe" sync "$src" --json "$out/sync/$name.json" --overwrite || true
+done
+echo "demo: done; masters in $out/masters, graph renders in $out/render, QC reports in $out/qc, sync in $out/sync"
