@@ -214,9 +214,11 @@ int run_sync_pattern(const SyncArgs& a, std::optional<TextOutput>& out) {
         out->commit();
     }
     if (!r.found) throw InputError(clip + ": " + r.message);
+    // Under a hundredth of a millisecond (a fraction of a sample) is no offset, not "-0.00".
+    const double shown = std::abs(r.av_offset_ms) < 0.005 ? 0.0 : r.av_offset_ms;
     print(fmt::format(
         "{}: av_offset_ms {:+.2f} ({}), {} at frame {}, confidence {:.2f}: {}", clip,
-        r.av_offset_ms, r.av_offset_ms >= 0 ? "audio late" : "audio early", r.pattern,
+        shown, shown > 0 ? "audio late" : shown < 0 ? "audio early" : "no offset", r.pattern,
         r.video_frame, r.confidence,
         inside ? "in sync"
                : fmt::format("OUT OF SYNC (window -{:g}..+{:g} ms)", a.early_ms, a.late_ms)));
