@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 
 #include "cinepipe/av_sync.h"
 #include "cinepipe/dual_system.h"
@@ -109,7 +110,7 @@ int run_dual_system(const SyncArgs& a, std::optional<TextOutput>& out) {
     const std::string& clip = a.clips.front();
     DualSystemOptions ds;
     ds.audio_stream = a.stream;
-    if (!a.output.empty()) check_output_target(a.output, a.overwrite);
+    if (!a.output.empty()) check_layback_target(a.output, a.overwrite);
     const DualSystemResult d = align_dual_system(clip, a.audio, ds, interrupt_token());
     nlohmann::ordered_json j = {{"schema", "cinepipe.sync/1"},
                                 {"mode", "dual_system"},
@@ -138,9 +139,16 @@ int run_batch(const SyncArgs& a, std::optional<TextOutput>& out) {
             throw OutputError(a.output +
                               ": not a folder (with several clips or a folder of sound "
                               "rolls, -o names the folder for the synced clips)");
-        for (const auto& c : a.clips)
-            check_output_target((fs::path(a.output) / fs::path(c).filename()).string(),
-                                a.overwrite);
+        std::set<std::string> names;
+        for (const auto& c : a.clips) {
+            const std::string name = fs::path(c).filename().string();
+            if (!names.insert(name).second)
+                throw OutputError(
+                    fmt::format("{}: two clips are named {}; their synced copies "
+                                "would collide there",
+                                a.output, name));
+            check_layback_target((fs::path(a.output) / name).string(), a.overwrite);
+        }
     }
     DualSystemOptions ds;
     ds.audio_stream = a.stream;
@@ -152,16 +160,22 @@ int run_batch(const SyncArgs& a, std::optional<TextOutput>& out) {
                                 {"mode", "batch"},
                                 {"sound_rolls", rolls},
                                 {"clips", nlohmann::ordered_json::array()}};
-    int matched = 0, unmatched = 0, unreadable = 0;
+    int matched = 0, unmatched = 0, unreadable = 0, failed_writes = 0;
     for (const auto& s : m.clips) {
         nlohmann::ordered_json c = {{"input", s.clip}};
         if (!s.roll.empty()) {
             ++matched;
             c["external"] = s.roll;
             c.update(to_json(s.result));
-            if (!a.output.empty())
-                lay_in(s.clip, s.roll, s.result,
-                       (fs::path(a.output) / fs::path(s.clip).filename()).string(), a, c);
+            // One clip's failed write is reported with it; the others are still written.
+            if (!a.output.empty()) try {
+                    lay_in(s.clip, s.roll, s.result,
+                           (fs::path(a.output) / fs::path(s.clip).filename()).string(), a, c);
+                } catch (const std::runtime_error& e) {
+                    ++failed_writes;
+                    c["problem"] = e.what();
+                    print(std::string("error: ") + e.what());
+                }
         } else {
             ++(s.unreadable ? unreadable : unmatched);
             c["problem"] = s.problem;
@@ -175,13 +189,15 @@ int run_batch(const SyncArgs& a, std::optional<TextOutput>& out) {
     j["unreadable"] = unreadable;
     j["unused_rolls"] = m.unused_rolls;
     j["roll_problems"] = m.roll_problems;
-    print(fmt::format("{} of {} clips synced, {} with no match, {} unreadable", matched,
-                      a.clips.size(), unmatched, unreadable));
+    print(fmt::format("{} of {} clips synced, {} with no match, {} unreadable{}", matched,
+                      a.clips.size(), unmatched, unreadable,
+                      failed_writes ? fmt::format(", {} not written", failed_writes) : ""));
     if (out) {
         out->write(j.dump(1) + "\n");
         out->close();
         out->commit();
     }
+    if (failed_writes > 0) return kOutputError;
     if (unreadable > 0) return kInputError;
     return unmatched > 0 ? kChecksFailed : kOk;
 }
@@ -217,9 +233,11 @@ int run_sync_pattern(const SyncArgs& a, std::optional<TextOutput>& out) {
     // Under a hundredth of a millisecond (a fraction of a sample) is no offset, not "-0.00".
     const double shown = std::abs(r.av_offset_ms) < 0.005 ? 0.0 : r.av_offset_ms;
     print(fmt::format(
-        "{}: av_offset_ms {:+.2f} ({}), {} at frame {}, confidence {:.2f}: {}", clip,
-        shown, shown > 0 ? "audio late" : shown < 0 ? "audio early" : "no offset", r.pattern,
-        r.video_frame, r.confidence,
+        "{}: av_offset_ms {:+.2f} ({}), {} at frame {}, confidence {:.2f}: {}", clip, shown,
+        shown > 0   ? "audio late"
+        : shown < 0 ? "audio early"
+                    : "no offset",
+        r.pattern, r.video_frame, r.confidence,
         inside ? "in sync"
                : fmt::format("OUT OF SYNC (window -{:g}..+{:g} ms)", a.early_ms, a.late_ms)));
     return inside ? kOk : kChecksFailed;

@@ -56,9 +56,15 @@ std::optional<IxmlInfo> parse(const std::vector<char>& xml) {
     const auto lo = to_int(speed.child_value("TIMESTAMP_SAMPLES_SINCE_MIDNIGHT_LO"));
     auto rate = to_int(speed.child_value("TIMESTAMP_SAMPLE_RATE"));
     if (!rate) rate = to_int(speed.child_value("FILE_SAMPLE_RATE"));
-    if (hi && lo && rate && *hi >= 0 && *lo >= 0 && *rate > 0 && *rate <= 768000) {
-        info.samples_since_midnight = (*hi << 32) + (*lo & 0xFFFFFFFF);
-        info.timestamp_rate = static_cast<int>(*rate);
+    // HI/LO are the two 32-bit halves; a time of day is under 24 hours of samples.
+    if (hi && lo && rate && *hi >= 0 && *hi <= 0xFFFFFFFFLL && *lo >= 0 && *lo <= 0xFFFFFFFFLL &&
+        *rate > 0 && *rate <= 768000) {
+        const std::uint64_t samples =
+            (static_cast<std::uint64_t>(*hi) << 32) | static_cast<std::uint64_t>(*lo);
+        if (samples < static_cast<std::uint64_t>(*rate) * 86400) {
+            info.samples_since_midnight = static_cast<std::int64_t>(samples);
+            info.timestamp_rate = static_cast<int>(*rate);
+        }
     }
     return info;
 }

@@ -15,6 +15,7 @@
 #include <cmath>
 #include <complex>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -38,16 +39,74 @@ struct PlanFree {
 };
 using Plan = std::unique_ptr<fftwf_plan_s, PlanFree>;
 
+// libswresample, fed block by block (its low-pass keeps the 8 kHz copy free of aliasing; once
+// flushed, sample 0 stays at time 0 and nothing is lost at the end).
+class Resampler {
+  public:
+    Resampler(int from, int to) : from_(from), to_(to) {
+        SwrContext* raw = nullptr;
+        AVChannelLayout mono = AV_CHANNEL_LAYOUT_MONO;
+        if (swr_alloc_set_opts2(&raw, &mono, AV_SAMPLE_FMT_FLT, to, &mono, AV_SAMPLE_FMT_FLT, from,
+                                0, nullptr) < 0)
+            throw std::bad_alloc();
+        swr_.reset(raw);
+        if (swr_init(swr_.get()) < 0)
+            throw InputError(fmt::format("cannot resample {} Hz to {} Hz", from, to));
+    }
+    // Appends the resampled `n` samples (nullptr: the flush) to `out`.
+    void push(const float* in, std::size_t n, std::vector<float>& out) {
+        constexpr std::size_t kBlock = 1 << 16;  // swr counts in int
+        for (std::size_t done = 0; done < n || (!in && done == 0); done += kBlock) {
+            const int count = in ? static_cast<int>(std::min(kBlock, n - done)) : 0;
+            const int room = swr_get_out_samples(swr_.get(), count) + 16;
+            const std::size_t old = out.size();
+            out.resize(old + static_cast<std::size_t>(room));
+            auto* dst = reinterpret_cast<std::uint8_t*>(out.data() + old);
+            const auto* src = in ? reinterpret_cast<const std::uint8_t*>(in + done) : nullptr;
+            const int got = swr_convert(swr_.get(), &dst, room, in ? &src : nullptr, count);
+            if (got < 0)
+                throw InputError(fmt::format("cannot resample {} Hz to {} Hz", from_, to_));
+            out.resize(old + static_cast<std::size_t>(got));
+            if (!in) break;
+        }
+    }
+
+  private:
+    int from_, to_;
+    av::SwrPtr swr_;
+};
+
+std::vector<float> resample(const std::vector<float>& in, int from, int to) {
+    if (from == to || in.empty()) return in;
+    Resampler r(from, to);
+    std::vector<float> out;
+    out.reserve(static_cast<std::size_t>(
+        av_rescale_rnd(static_cast<std::int64_t>(in.size()), to, from, AV_ROUND_UP) + 64));
+    r.push(in.data(), in.size(), out);
+    r.push(nullptr, 0, out);
+    return out;
+}
+
 // One audio stream summed to mono, with the file's description. Pictures are skipped, not
 // decoded: only the sound is wanted. A file without that stream gives an empty track.
 struct Track {
     MediaInfo info;
     std::vector<float> mono;
-    int rate = 0;
+    std::int64_t first = 0;  // the stream's sample that mono[0] is (a part read at full rate)
+    int rate = 0;            // of `mono`
+    int native_rate = 0;     // of the stream
     [[nodiscard]] double seconds() const { return rate > 0 ? double(mono.size()) / rate : 0.0; }
 };
 
-Track read_track(const std::string& path, int stream, const CancelToken& cancel) {
+struct TrackPart {
+    int rate = 0;           // 0: the stream's own; else resampled to this, and the whole stream
+    std::int64_t from = 0;  // at the stream's rate: only these samples are kept
+    std::int64_t to = std::numeric_limits<std::int64_t>::max();
+};
+
+// Streams the file: memory holds the part asked for, never the whole recording at full rate.
+Track read_track(const std::string& path, int stream, const CancelToken& cancel,
+                 const TrackPart& part = {}) {
     ReaderOptions ro;
     ro.cancel = &cancel;
     ro.decode_video = false;
@@ -55,48 +114,47 @@ Track read_track(const std::string& path, int stream, const CancelToken& cancel)
     Track t;
     t.info = reader->info();
     if (t.info.audio.size() <= static_cast<std::size_t>(stream)) return t;
-    t.rate = t.info.audio[static_cast<std::size_t>(stream)].sample_rate;
+    t.native_rate = t.rate = t.info.audio[static_cast<std::size_t>(stream)].sample_rate;
+    std::optional<Resampler> resampler;
+    if (part.rate > 0 && part.rate != t.native_rate) {
+        resampler.emplace(t.native_rate, part.rate);
+        t.rate = part.rate;
+    }
+    const std::int64_t from = resampler ? 0 : std::max<std::int64_t>(part.from, 0);
+    const std::int64_t to = resampler ? std::numeric_limits<std::int64_t>::max() : part.to;
+    t.first = from;
+    std::vector<float> block;
+    std::int64_t next = 0;  // the stream position the next block should start at
     while (auto unit = reader->next()) {
         cancel.throw_if_cancelled();
         if (unit->audio.size() <= static_cast<std::size_t>(stream)) continue;
         const AudioBuffer& a = unit->audio[static_cast<std::size_t>(stream)];
-        if (a.channels == 0) continue;
-        const auto at = static_cast<std::size_t>(std::max<std::int64_t>(a.pts, 0));
+        if (a.channels == 0 || a.frames() == 0) continue;
+        // A hole (which the reader does not leave, but a block starting late would) is silence.
+        const std::int64_t start = std::max(a.pts, next);
+        block.assign(static_cast<std::size_t>(start - next), 0.0F);
         const auto n = static_cast<std::size_t>(a.frames());
-        if (t.mono.size() < at + n) t.mono.resize(at + n, 0.0F);
+        const auto ch = static_cast<std::size_t>(a.channels);
         for (std::size_t i = 0; i < n; ++i) {
-            float s = 0;
-            for (int c = 0; c < a.channels; ++c)
-                s += a.samples[i * static_cast<std::size_t>(a.channels) +
-                               static_cast<std::size_t>(c)];
-            t.mono[at + i] = s;
+            float v = 0;
+            for (std::size_t c = 0; c < ch; ++c) v += a.samples[i * ch + c];
+            block.push_back(v);
         }
+        if (resampler) {
+            resampler->push(block.data(), block.size(), t.mono);
+        } else {
+            // Keep the part of [next, next + block) inside [from, to).
+            const std::int64_t b0 = std::max(next, from);
+            const std::int64_t b1 = std::min(next + static_cast<std::int64_t>(block.size()), to);
+            if (b1 > b0)
+                t.mono.insert(t.mono.end(), block.begin() + (b0 - next),
+                              block.begin() + (b1 - next));
+        }
+        next += static_cast<std::int64_t>(block.size());
+        if (next >= to) break;
     }
+    if (resampler) resampler->push(nullptr, 0, t.mono);
     return t;
-}
-
-// To `to` Hz with libswresample (its low-pass keeps the 8 kHz copy free of aliasing; flushed,
-// so sample 0 stays at time 0 and nothing is lost at the end).
-std::vector<float> resample(const std::vector<float>& in, int from, int to) {
-    if (from == to || in.empty()) return in;
-    SwrContext* raw = nullptr;
-    AVChannelLayout mono = AV_CHANNEL_LAYOUT_MONO;
-    if (swr_alloc_set_opts2(&raw, &mono, AV_SAMPLE_FMT_FLT, to, &mono, AV_SAMPLE_FMT_FLT, from, 0,
-                            nullptr) < 0)
-        throw std::bad_alloc();
-    const av::SwrPtr swr(raw);
-    if (swr_init(swr.get()) < 0) throw InputError(fmt::format("cannot resample {} Hz to {} Hz", from, to));
-    std::vector<float> out(static_cast<std::size_t>(
-        av_rescale_rnd(static_cast<std::int64_t>(in.size()), to, from, AV_ROUND_UP) + 64));
-    const auto* src = reinterpret_cast<const std::uint8_t*>(in.data());
-    auto* dst = reinterpret_cast<std::uint8_t*>(out.data());
-    const int n = swr_convert(swr.get(), &dst, static_cast<int>(out.size()), &src,
-                              static_cast<int>(in.size()));
-    if (n < 0) throw InputError(fmt::format("cannot resample {} Hz to {} Hz", from, to));
-    auto* rest = reinterpret_cast<std::uint8_t*>(out.data() + n);
-    const int m = swr_convert(swr.get(), &rest, static_cast<int>(out.size()) - n, nullptr, 0);
-    out.resize(static_cast<std::size_t>(n + std::max(m, 0)));
-    return out;
 }
 
 struct Peak {
@@ -196,11 +254,13 @@ DualSystemResult refine(const Track& clip, const Track& ext, const Peak& coarse,
         const auto c1 = c0 + static_cast<std::int64_t>(seconds * ext_rate);
         const auto piece = slice(clip_at_ext, c0, c1);
         const auto e0 = static_cast<std::int64_t>(std::floor(predicted)) + c0 - margin;
+        // ext.mono holds the recording from its sample ext.first on.
         const auto window =
-            slice(ext.mono, e0, e0 + static_cast<std::int64_t>(piece.size()) + 2 * margin);
+            slice(ext.mono, e0 - ext.first,
+                  e0 - ext.first + static_cast<std::int64_t>(piece.size()) + 2 * margin);
         if (piece.size() < static_cast<std::size_t>(ext_rate / 2) || window.size() < piece.size())
             return false;
-        const std::int64_t origin = std::max<std::int64_t>(e0, 0);
+        const std::int64_t origin = std::max<std::int64_t>(e0, ext.first);
         out = gcc_phat(window, piece, ext_rate, -margin, 2 * margin + (e0 - origin), 100,
                        std::min(8000.0, 0.45 * ext_rate));
         out.lag += static_cast<double>(origin - c0);  // as the recording position of clip sample 0
@@ -253,22 +313,30 @@ DualSystemResult refine(const Track& clip, const Track& ext, const Peak& coarse,
     return r;
 }
 
-// The clip's start as time of day, from its timecode label: frames at the nominal rate, or,
-// for drop-frame, real time (which its labels track) - as a recorder jammed to the camera
-// converts its TimeReference.
+// The clip's start as time of day: its timecode's frame count at the real frame rate. A recorder
+// jammed to the same timecode counts its TimeReference samples the same way (at 23.976 and
+// 29.97 the labels run 0.1% slower than the clock, drop-frame or not).
 std::optional<double> clip_start_seconds(const MediaInfo& info) {
     if (!info.video || !info.start_timecode || info.timecode_source == "none" ||
         info.timecode_source.empty())
         return std::nullopt;
     const Timecode& tc = *info.start_timecode;
-    return tc.drop_frame() ? static_cast<double>(tc.frames()) / tc.rate().to_double()
-                           : static_cast<double>(tc.frames()) / tc.nominal_fps();
+    return static_cast<double>(tc.frames()) / tc.rate().to_double();
+}
+
+constexpr double kDay = 86400;
+
+// Time of day wraps at midnight: a clip at 00:01 is two minutes after a roll started at 23:59.
+double wrapped(double seconds) {
+    if (seconds > kDay / 2) return seconds - kDay;
+    if (seconds < -kDay / 2) return seconds + kDay;
+    return seconds;
 }
 
 std::optional<double> timecode_offset_ms(const MediaInfo& clip, const MediaInfo& ext) {
     const auto start = clip_start_seconds(clip);
     if (!start || ext.audio_start_seconds < 0) return std::nullopt;
-    return (*start - ext.audio_start_seconds) * 1000;
+    return wrapped(*start - ext.audio_start_seconds) * 1000;
 }
 
 void cross_check_timecode(DualSystemResult& r, const MediaInfo& clip, const MediaInfo& ext) {
@@ -281,13 +349,14 @@ void cross_check_timecode(DualSystemResult& r, const MediaInfo& clip, const Medi
         std::abs(r.timecode_offset_ms - r.offset_ms) <= 1000.0 / clip.video->frame_rate.to_double();
 }
 
-DualSystemResult by_timecode(double offset_ms, const Track& ext, const MediaInfo& clip) {
+DualSystemResult by_timecode(double offset_ms, const MediaInfo& ext, int ext_rate,
+                             const MediaInfo& clip) {
     DualSystemResult r;
     r.method = "timecode";
-    r.external_rate = ext.rate;
+    r.external_rate = ext_rate;
     r.offset_ms = offset_ms;
-    r.offset_samples = std::llround(offset_ms * ext.rate / 1000);
-    cross_check_timecode(r, clip, ext.info);
+    r.offset_samples = std::llround(offset_ms * ext_rate / 1000);
+    cross_check_timecode(r, clip, ext);
     r.timecode_agrees = true;
     return r;
 }
@@ -304,21 +373,41 @@ void describe(DualSystemResult& r, const std::string& video, const std::string& 
                             external, r.method);
 }
 
+// The recording at its own rate around where the coarse search put the clip (plus a second
+// either side): what refine() needs, and bounded by the clip's length, not the recording's.
+Track read_fine(const std::string& path, const Track& clip, const Peak& coarse, int rate,
+                const CancelToken& cancel) {
+    const double lag = coarse.lag * rate / kCoarseRate;
+    const double length = clip.seconds() * rate;
+    TrackPart part;
+    part.from = static_cast<std::int64_t>(std::floor(lag)) - rate;
+    part.to = static_cast<std::int64_t>(std::ceil(lag + length)) + rate;
+    return read_track(path, 0, cancel, part);
+}
+
+DualSystemResult by_sound(const Track& clip, const std::string& external, int ext_rate,
+                          const Peak& coarse, const DualSystemOptions& options,
+                          const CancelToken& cancel) {
+    const Track ext = read_fine(external, clip, coarse, ext_rate, cancel);
+    DualSystemResult r = refine(clip, ext, coarse, options);
+    cross_check_timecode(r, clip.info, ext.info);
+    return r;
+}
+
 }  // namespace
 
 DualSystemResult align_dual_system(const std::string& video, const std::string& external,
                                    const DualSystemOptions& options, const CancelToken& cancel) {
     const Track clip = read_track(video, options.audio_stream, cancel);
-    const Track ext = read_track(external, 0, cancel);
-    if (ext.mono.empty()) throw InputError(external + ": no sound to sync to");
-    const auto tc = timecode_offset_ms(clip.info, ext.info);
+    const Track ext8 = read_track(external, 0, cancel, {kCoarseRate});
+    if (ext8.mono.empty()) throw InputError(external + ": no sound to sync to");
+    const auto tc = timecode_offset_ms(clip.info, ext8.info);
     std::string why;
     if (!clip.mono.empty()) {
-        const Peak coarse = coarse_search(resample(ext.mono, ext.rate, kCoarseRate),
-                                          resample(clip.mono, clip.rate, kCoarseRate));
+        const Peak coarse = coarse_search(ext8.mono, resample(clip.mono, clip.rate, kCoarseRate));
         if (coarse.confidence() >= kMinConfidence) {
-            DualSystemResult r = refine(clip, ext, coarse, options);
-            cross_check_timecode(r, clip.info, ext.info);
+            DualSystemResult r =
+                by_sound(clip, external, ext8.native_rate, coarse, options, cancel);
             describe(r, video, external);
             return r;
         }
@@ -327,7 +416,7 @@ DualSystemResult align_dual_system(const std::string& video, const std::string& 
         why = fmt::format("{}: no audio stream {} to correlate", video, options.audio_stream);
     }
     if (!tc) throw InputError(why);
-    DualSystemResult r = by_timecode(*tc, ext, clip.info);
+    DualSystemResult r = by_timecode(*tc, ext8.info, ext8.native_rate, clip.info);
     r.warnings.push_back(why + "; synced by timecode alone");
     describe(r, video, external);
     return r;
@@ -361,14 +450,14 @@ class CoarseCache {
   public:
     explicit CoarseCache(std::size_t budget_bytes) : budget_(budget_bytes) {}
 
+    // The reference stays valid only until the next get(), which may evict it.
     const std::vector<float>& get(const std::string& path, const CancelToken& cancel) {
         ++clock_;
         if (auto it = entries_.find(path); it != entries_.end()) {
             it->second.used = clock_;
             return it->second.samples;
         }
-        const Track t = read_track(path, 0, cancel);
-        Entry e{resample(t.mono, t.rate, kCoarseRate), clock_};
+        Entry e{read_track(path, 0, cancel, {kCoarseRate}).mono, clock_};
         held_ += e.samples.size() * sizeof(float);
         while (held_ > budget_ && !entries_.empty()) {
             auto oldest = std::min_element(
@@ -416,6 +505,11 @@ SoundRollMatching match_sound_rolls(const std::vector<std::string>& clips,
         }
     }
     std::vector<bool> used(described.size(), false);
+    std::vector<bool> broken(described.size(), false);  // could not be read: reported once
+    const auto roll_failed = [&](std::size_t i, const InputError& e) {
+        if (!broken[i]) out.roll_problems.emplace_back(e.what());
+        broken[i] = true;
+    };
     CoarseCache cache(std::size_t{256} << 20);
     for (const auto& clip_path : clips) {
         cancel.throw_if_cancelled();
@@ -431,32 +525,41 @@ SoundRollMatching match_sound_rolls(const std::vector<std::string>& clips,
             out.clips.push_back(std::move(m));
             continue;
         }
-        // Rolls whose time of day overlaps the clip's timecode, the largest overlap first.
+        // Rolls whose time of day overlaps the clip's timecode, the largest overlap first
+        // (across midnight too).
         std::vector<std::pair<double, std::size_t>> by_time;
         if (const auto start = clip_start_seconds(clip.info)) {
             const double length = clip.mono.empty() ? clip.info.duration : clip.seconds();
             for (std::size_t i = 0; i < described.size(); ++i) {
                 if (described[i].start() < 0) continue;
-                const double overlap = std::min(*start + length, described[i].end()) -
-                                       std::max(*start, described[i].start());
+                double overlap = 0;
+                for (const double shift : {-kDay, 0.0, kDay})
+                    overlap =
+                        std::max(overlap, std::min(*start + shift + length, described[i].end()) -
+                                              std::max(*start + shift, described[i].start()));
                 if (overlap > 0) by_time.emplace_back(-overlap, i);
             }
             std::sort(by_time.begin(), by_time.end());
         }
         std::optional<std::size_t> chosen;
         Peak peak;
+        int searched = 0;
         if (!clip.mono.empty()) {
             const auto clip8 = resample(clip.mono, clip.rate, kCoarseRate);
+            std::vector<bool> tried(described.size(), false);
             const auto try_roll = [&](std::size_t i) {
+                if (tried[i] || broken[i]) return;
+                tried[i] = true;
                 try {
                     const Peak p = coarse_search(cache.get(described[i].path, cancel), clip8);
+                    ++searched;
                     if (p.confidence() >= kMinConfidence &&
                         (!chosen || p.confidence() > peak.confidence())) {
                         chosen = i;
                         peak = p;
                     }
                 } catch (const InputError& e) {
-                    out.roll_problems.emplace_back(e.what());
+                    roll_failed(i, e);
                 }
             };
             for (const auto& [overlap, i] : by_time) {
@@ -469,36 +572,43 @@ SoundRollMatching match_sound_rolls(const std::vector<std::string>& clips,
         }
         try {
             if (chosen) {
-                const Track ext = read_track(described[*chosen].path, 0, cancel);
-                m.result = refine(clip, ext, peak, options);
-                cross_check_timecode(m.result, clip.info, ext.info);
+                m.result = by_sound(clip, described[*chosen].path,
+                                    described[*chosen].info.audio.front().sample_rate, peak,
+                                    options, cancel);
                 if (!by_time.empty() && by_time.front().second != *chosen)
                     m.result.warnings.push_back(fmt::format(
                         "{}: its timecode points to {}, but its sound is in {}", clip_path,
                         described[by_time.front().second].path, described[*chosen].path));
             } else if (!by_time.empty()) {
                 chosen = by_time.front().second;
-                const Track ext = read_track(described[*chosen].path, 0, cancel);
-                m.result = by_timecode(*timecode_offset_ms(clip.info, ext.info), ext, clip.info);
+                const MediaInfo& roll = described[*chosen].info;
+                m.result = by_timecode(*timecode_offset_ms(clip.info, roll), roll,
+                                       roll.audio.front().sample_rate, clip.info);
                 m.result.warnings.push_back(
                     clip.mono.empty() ? clip_path + ": has no sound; synced by timecode alone"
                                       : clip_path + ": its sound is not found in " +
                                             described[*chosen].path + "; synced by timecode alone");
+                if (by_time.size() > 1)
+                    m.result.warnings.push_back(fmt::format(
+                        "{}: {} rolls cover its timecode; the one covering most of it was taken",
+                        clip_path, by_time.size()));
             }
         } catch (const InputError& e) {
-            out.roll_problems.emplace_back(e.what());
+            if (chosen) roll_failed(*chosen, e);
+            m.problem = fmt::format("{}: its roll {} could not be read", clip_path,
+                                    chosen ? described[*chosen].path : std::string());
             chosen.reset();
         }
         if (chosen) {
             m.roll = described[*chosen].path;
             used[*chosen] = true;
             describe(m.result, clip_path, m.roll);
-        } else {
+        } else if (m.problem.empty()) {
             m.problem =
                 clip.mono.empty()
                     ? clip_path + ": no sound and no timecode overlap with any roll"
-                    : clip_path + ": its sound is in none of the " +
-                          std::to_string(described.size()) + " rolls" +
+                    : clip_path + ": its sound is in none of the " + std::to_string(searched) +
+                          " rolls" +
                           (clip_start_seconds(clip.info) ? ", and no roll's timecode covers it"
                                                          : "");
         }
@@ -506,7 +616,7 @@ SoundRollMatching match_sound_rolls(const std::vector<std::string>& clips,
         out.clips.push_back(std::move(m));
     }
     for (std::size_t i = 0; i < described.size(); ++i)
-        if (!used[i]) out.unused_rolls.push_back(described[i].path);
+        if (!used[i] && !broken[i]) out.unused_rolls.push_back(described[i].path);
     return out;
 }
 

@@ -40,12 +40,17 @@ class RecordingSamples {
     }
 
     [[nodiscard]] int channels() const { return channels_; }
+    // The container's index of the stream read (the first one the reader can decode).
+    [[nodiscard]] int stream_index() const { return reader_->info().audio.front().index; }
 
     // Samples from..from+count (recording positions, each call starting where the last one
     // ended) appended to `out`; `before` and `after` count those outside the recording.
     void read(std::int64_t from, std::int64_t count, std::vector<float>& out, std::int64_t& before,
               std::int64_t& after) {
-        while (!eof_ && start_ + held() < from + count) pull();
+        while (!eof_ && start_ + held() < from + count) {
+            pull();
+            drop_before(from);  // a clip an hour into a roll does not hold the hour
+        }
         for (std::int64_t i = from; i < from + count; ++i) {
             if (i < start_ || i >= start_ + held()) {
                 out.insert(out.end(), static_cast<std::size_t>(channels_), 0.0F);
@@ -57,13 +62,16 @@ class RecordingSamples {
                        buffer_.begin() + static_cast<std::ptrdiff_t>(at) + channels_);
         }
         // What lies before the next read's start is not needed again.
-        const std::int64_t drop = std::clamp<std::int64_t>(from + count - start_, 0, held());
+        drop_before(from + count);
+    }
+
+  private:
+    void drop_before(std::int64_t position) {
+        const std::int64_t drop = std::clamp<std::int64_t>(position - start_, 0, held());
         buffer_.erase(buffer_.begin(),
                       buffer_.begin() + static_cast<std::ptrdiff_t>(drop * channels_));
         start_ += drop;
     }
-
-  private:
     [[nodiscard]] std::int64_t held() const {
         return static_cast<std::int64_t>(buffer_.size()) / channels_;
     }
@@ -121,6 +129,16 @@ void write_packet(AVFormatContext& out, AVPacket& pkt, const std::string& path) 
 
 }  // namespace
 
+void check_layback_target(const std::string& output, bool overwrite) {
+    const AVOutputFormat* ofmt = av_guess_format(nullptr, output.c_str(), nullptr);
+    const std::string name = ofmt ? ofmt->name : "";
+    if (name != "mov" && name != "mxf" && name != "matroska")
+        throw OutputError(output +
+                          ": sound is laid in as PCM, which needs a .mov, .mxf or .mkv file" +
+                          (name.empty() ? std::string() : " (not " + name + ")"));
+    check_output_target(output, overwrite);
+}
+
 LaybackResult lay_in_sound(const std::string& video, const std::string& recording,
                            const std::string& output, const LaybackOptions& options,
                            const CancelToken& cancel) {
@@ -133,20 +151,21 @@ LaybackResult lay_in_sound(const std::string& video, const std::string& recordin
     AVFormatContext& ifmt = *in.fmt;
     const AVStream& ivs = *ifmt.streams[in.video_index];
 
-    // The recording's own parameters (layout, depth); its samples come through the engine's
-    // reader, which places them on the stream's clock.
-    OpenedInput rec = open_input(recording, &cancel);
-    const int rec_index =
-        av_find_best_stream(rec.fmt.get(), AVMEDIA_TYPE_AUDIO, -1, -1, nullptr, 0);
-    if (rec_index < 0) throw InputError(recording + ": no sound to lay in");
-    const AVCodecParameters& rec_par = *rec.fmt->streams[rec_index]->codecpar;
+    // The recording's own parameters (layout, depth) for the stream whose samples the engine's
+    // reader delivers (it places them on the stream's clock).
     RecordingSamples samples(recording, cancel);
+    OpenedInput rec = open_input(recording, &cancel);
+    const AVCodecParameters& rec_par = *rec.fmt->streams[samples.stream_index()]->codecpar;
     const int rate = rec_par.sample_rate;
     const int channels = samples.channels();
 
-    AtomicFile file(output, options.overwrite);
+    check_layback_target(output, options.overwrite);
     const AVOutputFormat* ofmt = av_guess_format(nullptr, output.c_str(), nullptr);
-    if (!ofmt) throw InputError(output + ": unknown container for this extension");
+    if (std::string(ofmt->name) == "mxf" && rate != 48000)
+        throw OutputError(
+            fmt::format("{}: MXF sound must be 48 kHz and {} is {} Hz; write .mov or .mkv", output,
+                        recording, rate));
+    AtomicFile file(output, options.overwrite);
     AVFormatContext* raw = nullptr;
     if (avformat_alloc_output_context2(&raw, ofmt, nullptr, file.temp_path().c_str()) < 0)
         throw OutputError(output + ": cannot create the " + ofmt->name + " muxer");
@@ -177,12 +196,9 @@ LaybackResult lay_in_sound(const std::string& video, const std::string& recordin
 
     // Sound: PCM at the recording's depth, its channels and layout.
     AVCodecID pcm = pcm_for(rec_par);
-    // 0: the container's tag table lacks it; below 0: it has no table, and the muxer decides.
-    if (pcm == AV_CODEC_ID_PCM_F32LE && avformat_query_codec(ofmt, pcm, FF_COMPLIANCE_NORMAL) == 0)
+    // MXF's sound essence is 16- or 24-bit integer PCM.
+    if (pcm == AV_CODEC_ID_PCM_F32LE && std::string(ofmt->name) == "mxf")
         pcm = AV_CODEC_ID_PCM_S24LE;
-    if (avformat_query_codec(ofmt, pcm, FF_COMPLIANCE_NORMAL) == 0)
-        throw InputError(output + ": the " + ofmt->name +
-                         " container cannot carry PCM sound here; write .mov, .mxf or .mkv");
     const AVCodec* encoder = avcodec_find_encoder(pcm);
     if (!encoder)
         throw InputError(std::string("this FFmpeg has no ") + avcodec_get_name(pcm) + " encoder");
@@ -322,9 +338,10 @@ LaybackResult lay_in_sound(const std::string& video, const std::string& recordin
             if (pkt->pts != AV_NOPTS_VALUE && !(pkt->flags & AV_PKT_FLAG_DISCARD))
                 picture_end = std::max(
                     picture_end, pkt->pts + (pkt->duration > 0 ? pkt->duration : frame_ticks));
-            // Sound up to this picture's decode time keeps the two streams interleaved.
-            if (pkt->dts != AV_NOPTS_VALUE)
-                write_sound(std::max<std::int64_t>(0, samples_at(pkt->dts)));
+            // Sound up to this picture's decode time (else its presentation time) keeps the two
+            // streams interleaved, so the muxer's queue stays short.
+            const std::int64_t when = pkt->dts != AV_NOPTS_VALUE ? pkt->dts : pkt->pts;
+            if (when != AV_NOPTS_VALUE) write_sound(std::max<std::int64_t>(0, samples_at(when)));
         }
         AVStream* os = out->streams[out_index[static_cast<std::size_t>(si)]];
         av_packet_rescale_ts(pkt.get(), ist.time_base, os->time_base);

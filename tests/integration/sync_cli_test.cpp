@@ -232,20 +232,62 @@ TEST_F(DualSystem, FindsASweepRecordedAtAnotherSampleRate) {
     // A 20 s logarithmic sweep (50 Hz to 12 kHz) with a little noise at 48 kHz; the camera took
     // it at 44.1 kHz from the recording's sample 300000 (6.25 s) for 5 s.
     const std::string sweep = out_ / "sweep.wav";
-    test::ffmpeg("-f lavfi -i \"aevalsrc='0.5*sin(2*PI*50*20/log(240)*(exp(t/20*log(240))-1))':s=48000:d=20\" "
-                 "-f lavfi -i anoisesrc=color=white:amplitude=0.01:seed=5:sample_rate=48000:duration=20 "
-                 "-filter_complex amix=inputs=2:normalize=0 -c:a pcm_s24le " + quote(sweep));
+    test::ffmpeg(
+        "-f lavfi -i "
+        "\"aevalsrc='0.5*sin(2*PI*50*20/log(240)*(exp(t/20*log(240))-1))':s=48000:d=20\" "
+        "-f lavfi -i anoisesrc=color=white:amplitude=0.01:seed=5:sample_rate=48000:duration=20 "
+        "-filter_complex amix=inputs=2:normalize=0 -c:a pcm_s24le " +
+        quote(sweep));
     const std::string clip = out_ / "sweep_cam.mov";
-    test::ffmpeg("-f lavfi -i testsrc2=size=160x90:rate=24:duration=5 -i " + quote(sweep) +
-                 " -filter_complex \"[1:a]atrim=start_sample=300000,asetpts=PTS-STARTPTS,atrim=duration=5,"
-                 "aresample=44100,volume=0.5[a]\" -map 0:v -map \"[a]\" -c:v prores_ks -c:a pcm_s16le " + quote(clip));
+    test::ffmpeg(
+        "-f lavfi -i testsrc2=size=160x90:rate=24:duration=5 -i " + quote(sweep) +
+        " -filter_complex \"[1:a]atrim=start_sample=300000,asetpts=PTS-STARTPTS,atrim=duration=5,"
+        "aresample=44100,volume=0.5[a]\" -map 0:v -map \"[a]\" -c:v prores_ks -c:a pcm_s16le " +
+        quote(clip));
     const std::string report = out_ / "sweep.json";
-    const auto r = cinepipe("sync " + quote(clip) + " --audio " + quote(sweep) + " --json " + quote(report));
+    const auto r =
+        cinepipe("sync " + quote(clip) + " --audio " + quote(sweep) + " --json " + quote(report));
     ASSERT_EQ(r.exit_code, 0) << r.output;
     const json j = json::parse(test::read_file(report));
     EXPECT_EQ(j["external_rate"], 48000);
     EXPECT_NEAR(j["offset_samples"].get<double>(), 300000, 3) << j.dump();
     EXPECT_NEAR(j["drift_ppm"].get<double>(), 0, 5) << j.dump();
+}
+
+TEST_F(DualSystem, TimecodeAt23976CountsRealTime) {
+    // A recorder jammed to 23.976 timecode started at 01:00:00:00: 86400 frames of 1001/24000 s,
+    // 3603.6 s after midnight, TimeReference 172972800. The clip's 01:00:10:00 is ten label
+    // seconds later, 10.01 s of real time: the sound 480480 samples in. Counting the labels as
+    // seconds would put it 3.6 s away.
+    const std::string roll = out_ / "roll2398.wav";
+    test::ffmpeg("-i " + quote(recorder_) +
+                 " -c:a pcm_s24le -write_bext 1 -metadata "
+                 "time_reference=172972800 " +
+                 quote(roll));
+    const std::string clip = out_ / "c2398.mov";
+    test::ffmpeg(
+        "-f lavfi -i testsrc2=size=160x90:rate=24000/1001:duration=4 -i " + quote(recorder_) +
+        " -filter_complex \"[1:a]atrim=start_sample=480480,asetpts=PTS-STARTPTS,atrim=duration=4,"
+        "volume=0.5[a]\" -map 0:v -map \"[a]\" -c:v prores_ks -c:a pcm_s16le -timecode "
+        "01:00:10:00 " +
+        quote(clip));
+    const std::string report = out_ / "c2398.json";
+    const auto r =
+        cinepipe("sync " + quote(clip) + " --audio " + quote(roll) + " --json " + quote(report));
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    const json j = json::parse(test::read_file(report));
+    EXPECT_NEAR(j["offset_samples"].get<double>(), 480480, 2) << j.dump();
+    EXPECT_NEAR(j["timecode_offset_ms"].get<double>(), 10010, 0.5) << j.dump();
+    EXPECT_TRUE(j["timecode_agrees"].get<bool>()) << j.dump();
+}
+
+TEST_F(DualSystem, AnMp4TargetIsRefusedBeforeAnyAnalysis) {
+    const std::string clip = camera("mp4.mov", 48000, 2);
+    const auto r = cinepipe("sync " + quote(clip) + " --audio " + quote(recorder_) + " -o " +
+                            quote(out_ / "synced.mp4"));
+    test::expect_one_line_error(r, 3, "needs a .mov, .mxf or .mkv");
+    EXPECT_EQ(r.output.find("offset_ms"), std::string::npos)
+        << "analysed before refusing: " << r.output;
 }
 
 TEST_F(DualSystem, ClipNotInTheRecordingIsAOneLineError) {
@@ -501,6 +543,9 @@ TEST_F(DualSystem, BadBatchArgumentsAreOneLineErrors) {
     test::expect_one_line_error(
         cinepipe("sync a.mov b.mov --audio " + quote(recorder_) + " -o " + quote(recorder_)), 3,
         "not a folder");
+    test::expect_one_line_error(cinepipe("sync day1/a.mov day2/a.mov --audio " + quote(recorder_) +
+                                         " -o " + quote(out_.path().string())),
+                                3, "two clips are named a.mov");
 }
 
 }  // namespace

@@ -30,9 +30,13 @@ struct LaybackResult {
     std::vector<std::string> warnings;
 };
 
-// Throws InputError for an unreadable clip or recording, or a container that cannot hold the
-// sound (MP4 has no PCM in FFmpeg 5.1); OutputError when `output` exists (without overwrite)
-// or cannot be written. Nothing is left at `output` unless the whole file was written.
+// Before any analysis: OutputError unless `output` is a MOV, MXF or MKV (MP4 has no PCM in
+// FFmpeg 5.1) that may be created (its folder writable; not existing, unless `overwrite`).
+void check_layback_target(const std::string& output, bool overwrite);
+
+// Throws InputError for an unreadable clip or recording; OutputError for a target that
+// check_layback_target refuses, MXF with sound not at 48 kHz, or a failed write. Nothing is
+// left at `output` unless the whole file was written.
 LaybackResult lay_in_sound(const std::string& video, const std::string& recording,
                            const std::string& output, const LaybackOptions& options,
                            const CancelToken& cancel);
