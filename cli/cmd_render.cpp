@@ -4,6 +4,7 @@
 
 #include "cinepipe/error.h"
 #include "cinepipe/graph.h"
+#include "cinepipe/output_preset.h"
 #include "cli_common.h"
 
 namespace cinepipe::cli {
@@ -13,6 +14,7 @@ Runner add_render(CLI::App& app, GlobalOptions& global) {
         std::string graph;
         std::vector<std::string> sets;
         std::vector<std::string> plugin_paths;
+        std::vector<std::string> presets;
         bool overwrite = false;
         bool check = false;
     };
@@ -26,6 +28,9 @@ Runner add_render(CLI::App& app, GlobalOptions& global) {
         ->check(CLI::Range(0, 256));
     app.add_option("--plugin-path", args->plugin_paths,
                    "Folder of filter plugins (repeatable; searched before CINEPIPE_PLUGIN_PATH)");
+    app.add_option("--preset", args->presets,
+                   "WRITER=PRESET: make a writer node deliver an output preset (repeatable; see "
+                   "`cinepipe presets`), e.g. --preset master=prores-4444");
     app.add_flag("--overwrite", args->overwrite, "Replace existing outputs");
     app.add_flag("--check", args->check,
                  "Validate the graph and print its plan (steps and conversions) without "
@@ -33,6 +38,13 @@ Runner add_render(CLI::App& app, GlobalOptions& global) {
     return [args, &global] {
         GraphSpec spec = load_graph_spec(args->graph);
         for (const auto& s : args->sets) apply_override(spec, s);
+        for (const auto& p : args->presets) {
+            const auto eq = p.find('=');
+            if (eq == std::string::npos || eq == 0 || eq + 1 == p.size())
+                throw InputError("--preset " + p +
+                                 ": give WRITER=PRESET, e.g. master=prores-422-hq");
+            apply_output_preset(spec, p.substr(0, eq), load_output_preset(p.substr(eq + 1)));
+        }
         const FilterRegistry registry = make_registry(args->plugin_paths);
         GraphOptions options;
         options.schedule.threads = global.threads;

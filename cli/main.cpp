@@ -44,7 +44,10 @@ int run(int argc, char** argv) {
         add_grades);
     add("qc", "Check a file for black, freeze, flash, hits, damage, levels...: verdict and events",
         add_qc);
-    add("sync", "Measure lip-sync from a beep/flash or 2-pop", add_sync);
+    add("sync", "Lip-sync from a beep/flash or 2-pop; dual-system sound sync and lay-in", add_sync);
+    add("proxy", "Review proxies with grade and burn-ins (and masters, thumbnails) from one decode",
+        add_proxy);
+    add("presets", "List the output presets (masters, sequences, review proxies)", add_presets);
     add("render", "Run a filter graph: decode once, feed every branch", add_render);
     add("filters", "List built-in and plugin filters with their parameters", add_filters);
 

@@ -44,6 +44,9 @@ class WriterNode final : public Node {
             cfg.video_codec = codec;
         if (const std::string& audio = params_.get_string("audio"); audio != "auto")
             cfg.audio_codec = *audio_codec_from_string(audio);
+        if (const auto mix = params_.get_int("audio_channels"); mix > 0)
+            for (auto& a : cfg.audio) a.mix_to = static_cast<int>(mix);
+        cfg.fast_start = params_.get_bool("fast_start");
         cfg.threads = ctx_.threads;
         cfg.overwrite = ctx_.overwrite || params_.get_bool("overwrite");
         writer_ = MediaWriter::create(cfg);
@@ -123,6 +126,10 @@ void register_io_nodes(FilterRegistry& registry) {
         choice_param("audio", {"auto", "pcm16", "pcm24", "aac", "none"}, "auto",
                      "Audio codec; auto is pcm24 (aac for .mp4)"),
         bool_param("overwrite", false, "Replace an existing output"),
+        int_param("audio_channels", 0, 0, 16,
+                  "Channels of each audio stream written: 0 as the source; 2 mixes down to stereo"),
+        bool_param("fast_start", false,
+                   "MOV/MP4: put the index at the start so the file plays while it downloads"),
     };
     writer.thread_safe = false;
     writer.needs_in_order = true;

@@ -97,7 +97,8 @@ class LibavWriter final : public MediaWriter {
         // give the same bytes (for checksums, and whatever --threads is).
         if (muxer == "matroska") out_->flags |= AVFMT_FLAG_BITEXACT;
         if (muxer == "mov" || muxer == "mp4") {
-            av_dict_set(&opts, "movflags", "+write_colr", 0);
+            av_dict_set(&opts, "movflags", cfg.fast_start ? "+write_colr+faststart" : "+write_colr",
+                        0);
             av_dict_set(&opts, "write_tmcd", "1", 0);
         }
         std::unique_ptr<AVDictionary, av::DictDeleter> opts_owner(opts);
@@ -224,9 +225,14 @@ class LibavWriter final : public MediaWriter {
         a.encoder.reset(avcodec_alloc_context3(codec));
         if (!a.encoder) throw std::bad_alloc();
         AVCodecContext& c = *a.encoder;
+        const int out_channels = track.mix_to > 0 ? track.mix_to : track.channels;
+        const bool remix = out_channels != track.channels;
         // The source's speaker positions when it names them; otherwise unnamed channels, so
         // three discrete mics do not become L/R/LFE. AAC needs positions: the default ones.
-        if (track.channel_mask && __builtin_popcountll(track.channel_mask) == track.channels) {
+        if (remix) {
+            av_channel_layout_default(&c.ch_layout, out_channels);
+        } else if (track.channel_mask &&
+                   __builtin_popcountll(track.channel_mask) == track.channels) {
             av_channel_layout_from_mask(&c.ch_layout, track.channel_mask);
         } else if (id == AV_CODEC_ID_AAC) {
             av_channel_layout_default(&c.ch_layout, track.channels);
@@ -237,7 +243,7 @@ class LibavWriter final : public MediaWriter {
         c.sample_rate = track.sample_rate;
         c.sample_fmt = codec->sample_fmts ? codec->sample_fmts[0] : AV_SAMPLE_FMT_S16;
         c.time_base = {1, track.sample_rate};
-        if (id == AV_CODEC_ID_AAC) c.bit_rate = 96000LL * track.channels;
+        if (id == AV_CODEC_ID_AAC) c.bit_rate = 96000LL * out_channels;
         if (out_->oformat->flags & AVFMT_GLOBALHEADER) c.flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
         if (const int err = avcodec_open2(&c, codec, nullptr); err < 0)
             throw InputError(cfg_.path + ": cannot open the " + to_string(cfg_.audio_codec) +
@@ -252,13 +258,20 @@ class LibavWriter final : public MediaWriter {
         a.frame_size = (codec->capabilities & AV_CODEC_CAP_VARIABLE_FRAME_SIZE) || c.frame_size <= 0
                            ? 2048
                            : c.frame_size;
-        // A sample-format conversion only, never a remix: both sides get the default layout
-        // for the count (swresample does not take unnamed layouts).
-        AVChannelLayout same{};
-        av_channel_layout_default(&same, track.channels);
+        // A sample-format conversion only, unless mix_to asks for a remix: then swresample
+        // mixes the source's layout (its speaker positions, else the default for its count)
+        // into the output's. Unnamed layouts get the default for their count (swresample
+        // does not take them).
+        AVChannelLayout in_layout{}, out_layout{};
+        if (remix && track.channel_mask &&
+            __builtin_popcountll(track.channel_mask) == track.channels)
+            av_channel_layout_from_mask(&in_layout, track.channel_mask);
+        else
+            av_channel_layout_default(&in_layout, track.channels);
+        av_channel_layout_default(&out_layout, out_channels);
         SwrContext* raw = nullptr;
-        if (swr_alloc_set_opts2(&raw, &same, c.sample_fmt, c.sample_rate, &same, AV_SAMPLE_FMT_FLT,
-                                c.sample_rate, 0, nullptr) < 0 ||
+        if (swr_alloc_set_opts2(&raw, &out_layout, c.sample_fmt, c.sample_rate, &in_layout,
+                                AV_SAMPLE_FMT_FLT, c.sample_rate, 0, nullptr) < 0 ||
             swr_init(raw) < 0) {
             swr_free(&raw);
             throw InputError(cfg_.path + ": cannot set up audio conversion");

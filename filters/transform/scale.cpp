@@ -73,6 +73,7 @@ class Scale final : public Node {
         : width_(int_value(params, "width")),
           height_(int_value(params, "height")),
           filter_(filter_from(params.get_string("filter"))),
+          fit_(params.get_bool("fit")),
           pool_size_(ctx.pool_size) {}
 
     StreamDesc configure(const StreamDesc& in) override {
@@ -85,7 +86,15 @@ class Scale final : public Node {
             (static_cast<double>(in.height) * static_cast<double>(sar.den));
         int w = width_;
         int h = height_;
+        if (fit_ && w > 0 && h > 0) {
+            // A box: the largest square-pixel picture of the same display aspect inside it,
+            // never larger than the source's own height.
+            h = std::min(h, in.height);
+            if (display_aspect * h > w) h = nearest_even(w / display_aspect);
+            w = 0;
+        }
         if (w == 0) w = nearest_even(h * display_aspect);
+        if (fit_ && width_ > 0) w = std::min(w, width_ & ~1);  // rounding may not leave the box
         if (h == 0) h = nearest_even(w / display_aspect);
         if (w > kMaxSize || h > kMaxSize)
             throw InputError(
@@ -128,6 +137,7 @@ class Scale final : public Node {
     int width_;
     int height_;
     ScaleFilter filter_;
+    bool fit_ = false;
     std::size_t pool_size_;
     StreamDesc out_;
     std::unique_ptr<FrameConverter> converter_;
@@ -148,6 +158,9 @@ FilterInfo scale_filter_info() {
                       "Output height in pixels; 0: computed from the width, keeping the display "
                       "aspect ratio (using the sample aspect), rounded to the nearest even number. "
                       "Width and height may not both be 0"),
+            bool_param("fit", false,
+                       "Width and height are a box: the picture is scaled to fit inside it with "
+                       "square pixels and its display aspect kept, never enlarged"),
             choice_param("filter", filters, "lanczos",
                          "Resampling kernel: point (nearest neighbour, hard edges), bilinear "
                          "(fast, soft), bicubic (sharper), spline, lanczos (sharpest, the "

@@ -107,7 +107,8 @@ class SetParams final : public Node {
           matrix_(lookup(matrices(), params.get_string("matrix"))),
           range_(lookup(ranges(), params.get_string("range"))),
           field_order_(lookup(field_orders(), params.get_string("field_order"))),
-          sar_(parse_sar(params.get_string("sar"))) {}
+          sar_(parse_sar(params.get_string("sar"))),
+          fill_only_(params.get_bool("only_unspecified")) {}
 
     StreamDesc configure(const StreamDesc& in) override {
         StreamDesc out = in;
@@ -134,10 +135,14 @@ class SetParams final : public Node {
 
   private:
     [[nodiscard]] ColorTags relabel(ColorTags tags) const {
-        if (primaries_) tags.primaries = *primaries_;
-        if (transfer_) tags.transfer = *transfer_;
-        if (matrix_) tags.matrix = *matrix_;
-        if (range_) tags.range = *range_;
+        // only_unspecified fills in what the source does not say and never overrides it.
+        const auto set = [this](auto& tag, const auto& value, auto unspecified) {
+            if (value && (!fill_only_ || tag == unspecified)) tag = *value;
+        };
+        set(tags.primaries, primaries_, ColorPrimaries::Unspecified);
+        set(tags.transfer, transfer_, TransferCharacteristic::Unspecified);
+        set(tags.matrix, matrix_, MatrixCoefficients::Unspecified);
+        set(tags.range, range_, ColorRange::Unspecified);
         return tags;
     }
 
@@ -147,6 +152,7 @@ class SetParams final : public Node {
     std::optional<ColorRange> range_;
     std::optional<FieldOrder> field_order_;
     std::optional<Rational> sar_;
+    bool fill_only_ = false;
 };
 
 }  // namespace
@@ -170,6 +176,8 @@ FilterInfo setparams_filter_info() {
             choice_param("field_order", choices(field_orders()), "keep",
                          "Field order: keep, progressive, tt, bb, tb, bt (coded first, displayed "
                          "first, as ffprobe prints them) or unknown"),
+            bool_param("only_unspecified", false,
+                       "Set a colour tag only where it is unspecified (fill in, never override)"),
             string_param("sar", "keep",
                          "Sample (pixel) aspect ratio: keep, or N:D / N/D such as "
                          "1:1 or 4:3"),

@@ -36,6 +36,9 @@ struct AudioTrackConfig {
     int channels = 2;
     int sample_rate = 48000;
     std::uint64_t channel_mask = 0;  // speaker positions (see AudioStreamInfo); 0: unnamed
+    // Channels written: 0 keeps `channels`; 2 mixes down (or up) to stereo with
+    // libswresample's standard matrix, as a review copy wants.
+    int mix_to = 0;
 };
 
 struct WriterConfig {
@@ -57,6 +60,9 @@ struct WriterConfig {
     int threads = 0;                      // encoder threads; 0: libav picks
     bool overwrite = false;
     std::int64_t first_frame_number = 0;  // image sequences: number of the first file
+    // MOV/MP4: the index (moov) at the start of the file, so a review copy plays while it
+    // downloads (a second pass over the file when it is finalised).
+    bool fast_start = false;
 };
 
 class MediaWriter {

@@ -12,5 +12,6 @@ void register_builtin_filters(FilterRegistry& registry);
 void register_transform_filters(FilterRegistry& registry);  // filters/transform
 void register_qc_filters(FilterRegistry& registry);         // filters/qc
 void register_color_filters(FilterRegistry& registry);      // filters/color
+void register_overlay_filters(FilterRegistry& registry);    // filters/overlay
 
 }  // namespace cinepipe
