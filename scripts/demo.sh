@@ -55,4 +55,11 @@ for src in "$out"/dailies/*.mov "$out"/dailies/*.mxf "$out"/dailies/*.mp4 "$out"
   name="$(basename "${src%.*}")"
   "$cinepipe" sync "$src" --json "$out/sync/$name.json" --overwrite || true
 done
-echo "demo: done; masters in $out/masters, graph renders in $out/render, QC reports in $out/qc, sync in $out/sync"
+# Review proxies of every movie daily: H.264 inside 1280x720 with timecode, clip name and frame
+# burn-ins, a poster frame and a contact sheet each, decoded once per clip.
+mkdir -p "$out/proxies"
+echo "== proxy -> $out/proxies (review-720, burn-ins, thumbnails)"
+"$cinepipe" proxy -q "$out"/dailies/*.mov "$out"/dailies/*.mxf "$out"/dailies/*.mp4 \
+  "$out"/dailies/*.mkv -o "$out/proxies" --preset review-720 \
+  --burnin "timecode,clip,frame,text=FOR REVIEW ONLY" --thumbnails --overwrite
+echo "demo: done; masters in $out/masters, graph renders in $out/render, QC reports in $out/qc, sync in $out/sync, proxies in $out/proxies"

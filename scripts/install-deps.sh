@@ -15,6 +15,8 @@ packages=(
   libfftw3-dev
   # production sound metadata: the iXML chunk of BWF files (timecode)
   libpugixml-dev
+  # burn-ins and contact sheets: the font (DejaVu Sans Mono) FreeType renders through OIIO
+  fonts-dejavu-core
   # scheduling, CLI, JSON, formatting
   libtbb-dev libcli11-dev nlohmann-json3-dev libfmt-dev libyaml-cpp-dev
   # tests and benchmarks (ffmpeg/ffprobe are the tests' independent oracle)
