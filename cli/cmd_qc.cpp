@@ -1,9 +1,13 @@
 // `cinepipe qc`: one decode, every check of a profile, a verdict, and the events with their
-// frames and timecodes (docs/qc.md). Exit 0 pass, 1 failed, 2 could not run.
+// frames and timecodes, as a report and as markers for editors (docs/qc.md). Exit 0 pass,
+// 1 failed, 2 could not run, 3 a report or marker file could not be written.
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
+#include <filesystem>
 
 #include "cinepipe/error.h"
 #include "cinepipe/graph.h"
@@ -18,12 +22,44 @@ struct QcArgs {
     std::string input;
     std::string profile = "broadcast";
     std::string json;
+    std::vector<std::string> markers;  // .edl and/or .csv, as given
     std::string rate = "24";
     bool overwrite = false;
     bool list = false;
 };
 
-NodeSpec qc_node(const QcArgs& a, const QcProfile& profile) {
+// The marker files by format, from their extensions. A usage error, so it is raised before the
+// source is even opened.
+struct MarkerFiles {
+    std::string edl;
+    std::string csv;
+};
+
+std::filesystem::path same_file_key(const std::string& path) {
+    return std::filesystem::absolute(path).lexically_normal();
+}
+
+MarkerFiles marker_files(const std::vector<std::string>& paths, const std::string& json) {
+    MarkerFiles files;
+    for (const auto& path : paths) {
+        // Both would be renamed into place, the later silently replacing the other.
+        if (!json.empty() && same_file_key(path) == same_file_key(json))
+            throw InputError(path + ": given to both --json and --markers");
+        std::string ext = std::filesystem::path(path).extension().string();
+        std::transform(ext.begin(), ext.end(), ext.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        std::string* slot = ext == ".edl" ? &files.edl : ext == ".csv" ? &files.csv : nullptr;
+        if (!slot)
+            throw InputError(path + ": unknown marker format (--markers writes .edl or .csv)");
+        if (!slot->empty())
+            throw InputError(
+                fmt::format("{}: --markers already writes {}; give one {} file", path, *slot, ext));
+        *slot = path;
+    }
+    return files;
+}
+
+NodeSpec qc_node(const QcArgs& a, const QcProfile& profile, const MarkerFiles& markers) {
     NodeSpec n;
     n.id = "qc";
     n.type = "qc";
@@ -31,6 +67,8 @@ NodeSpec qc_node(const QcArgs& a, const QcProfile& profile) {
     n.params = profile.params;
     n.params["profile"] = RawValue{profile.name, true};
     if (!a.json.empty()) n.params["report"] = RawValue{a.json, true};
+    if (!markers.edl.empty()) n.params["edl"] = RawValue{markers.edl, true};
+    if (!markers.csv.empty()) n.params["csv"] = RawValue{markers.csv, true};
     return n;
 }
 
@@ -42,10 +80,15 @@ Runner add_qc(CLI::App& app, GlobalOptions& global) {
     app.add_option("--profile", a->profile,
                    "QC profile: broadcast (default), streaming, dailies, or a YAML/JSON file");
     app.add_option("--json", a->json, "Write the report (cinepipe.qc/1) to this file");
+    // One file per occurrence, so `--markers m.edl clip.mov` does not take the clip as a second.
+    app.add_option("--markers", a->markers,
+                   "Write the events as markers for an editor: FILE.edl (DaVinci Resolve timeline "
+                   "markers) or FILE.csv; repeatable")
+        ->allow_extra_args(false);
     app.add_option("--fps", a->rate, "Frame rate of an image sequence without one");
     app.add_option("--threads", global.threads, "Worker threads (0: all cores)")
         ->check(CLI::Range(0, 256));
-    app.add_flag("--overwrite", a->overwrite, "Replace an existing report");
+    app.add_flag("--overwrite", a->overwrite, "Replace an existing report or marker file");
     app.add_flag("--list-profiles", a->list, "Print the built-in profiles and exit");
     return [a, &global] {
         if (a->list) {
@@ -54,6 +97,7 @@ Runner add_qc(CLI::App& app, GlobalOptions& global) {
             return static_cast<int>(kOk);
         }
         if (a->input.empty()) throw InputError("qc needs IN (or --list-profiles)");
+        const MarkerFiles markers = marker_files(a->markers, a->json);
         const QcProfile profile = load_qc_profile(a->profile);
         GraphSpec spec;
         spec.path = "qc";
@@ -64,7 +108,7 @@ Runner add_qc(CLI::App& app, GlobalOptions& global) {
         source.params["fps"] = RawValue{a->rate, true};
         source.params["tolerate_damage"] = RawValue{"true", false};
         spec.nodes.push_back(source);
-        spec.nodes.push_back(qc_node(*a, profile));
+        spec.nodes.push_back(qc_node(*a, profile, markers));
         const FilterRegistry registry = make_registry({});
         GraphOptions options;
         options.schedule.threads = global.threads;

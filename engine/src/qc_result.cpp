@@ -18,14 +18,19 @@ const char* to_string(Severity s) {
     return "error";
 }
 
-std::string QcResult::timecode_at(std::int64_t index) const {
+std::optional<Timecode> QcResult::timecode_of(std::int64_t index) const {
     const TimecodeAnchor* anchor = nullptr;
     for (const auto& a : timecodes) {
         if (a.frame > index) break;
         anchor = &a;
     }
-    if (!anchor) return {};
-    return anchor->timecode.advanced(index - anchor->frame).to_string();
+    if (!anchor) return std::nullopt;
+    return anchor->timecode.advanced(index - anchor->frame);
+}
+
+std::string QcResult::timecode_at(std::int64_t index) const {
+    const auto tc = timecode_of(index);
+    return tc ? tc->to_string() : std::string();
 }
 
 bool QcResult::passed() const {

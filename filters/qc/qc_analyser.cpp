@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <limits>
 #include <optional>
+#include <utility>
 
 #include "cinepipe/error.h"
 #include "cinepipe/qc.h"
@@ -42,8 +43,13 @@ class QcAnalyser final : public Node {
   public:
     QcAnalyser(std::vector<CheckSetting> checks, const ParamSet& p, const NodeContext& ctx)
         : settings_(std::move(checks)), ctx_(ctx), profile_(p.get_string("profile")) {
-        if (const std::string& path = p.get_string("report"); !path.empty())
-            report_.emplace(path, ctx.overwrite || p.get_bool("overwrite"));
+        // Opened now, so an existing file is refused before the first frame is decoded.
+        const bool overwrite = ctx.overwrite || p.get_bool("overwrite");
+        using Target = std::pair<const char*, std::optional<TextOutput>*>;
+        for (const auto& [name, out] :
+             {Target{"report", &report_}, Target{"edl", &edl_}, Target{"csv", &csv_}})
+            if (const std::string& path = p.get_string(name); !path.empty())
+                out->emplace(path, overwrite);
         result_.node = ctx.id;
     }
 
@@ -91,18 +97,24 @@ class QcAnalyser final : public Node {
             m.emplace_back("luma_avg", luma_sum_ / static_cast<double>(result_.frames));
         }
         for (const auto& c : checks_) c->measurements(m);
-        if (report_ && ctx_.source) {
-            report_->write(qc_report_json(result_, *ctx_.source, profile_,
-                                          ctx_.source_stats ? ctx_.source_stats->audio_samples : 0));
-            report_->close();
-        }
+        if (!ctx_.source) return;
+        const MediaInfo& source = *ctx_.source;
+        write(report_, [&] {
+            return qc_report_json(result_, source, profile_,
+                                  ctx_.source_stats ? ctx_.source_stats->audio_samples : 0);
+        });
+        write(edl_, [&] { return qc_markers_edl(result_, source); });
+        write(csv_, [&] { return qc_markers_csv(result_, source); });
     }
     void commit() override {
-        if (report_) report_->commit();
+        for (auto* out : {&report_, &edl_, &csv_})
+            if (*out) (*out)->commit();
     }
     [[nodiscard]] std::vector<std::string> outputs() const override {
-        if (report_) return {report_->path()};
-        return {};
+        std::vector<std::string> paths;
+        for (const auto* out : {&report_, &edl_, &csv_})
+            if (*out) paths.push_back((*out)->path());
+        return paths;
     }
     [[nodiscard]] const QcResult* qc_result() const override { return &result_; }
     [[nodiscard]] std::string describe() const override {
@@ -113,6 +125,13 @@ class QcAnalyser final : public Node {
     }
 
   private:
+    template <class Text>
+    static void write(std::optional<TextOutput>& out, Text text) {
+        if (!out) return;
+        out->write(text());
+        out->close();
+    }
+
     void consume_picture(const VideoFrame& f) {
         const qc::Observation o = measurer_->measure(f);
         for (auto& c : checks_) c->observe(o, result_.events);
@@ -150,6 +169,8 @@ class QcAnalyser final : public Node {
     NodeContext ctx_;
     std::string profile_;
     std::optional<TextOutput> report_;
+    std::optional<TextOutput> edl_;  // markers for editors
+    std::optional<TextOutput> csv_;
     qc::ClipFacts facts_;  // before checks_: they keep a reference
     std::vector<std::unique_ptr<qc::Check>> checks_;
     std::optional<qc::FrameMeasurer> measurer_;
@@ -162,10 +183,17 @@ class QcAnalyser final : public Node {
 };
 
 std::vector<ParamSpec> report_params() {
-    ParamSpec report = path_param("JSON report to write (cinepipe.qc/1); empty: none");
-    report.name = "report";
-    report.default_value = std::string();
-    return {report, overwrite_param(),
+    auto optional_path = [](std::string name, std::string help) {
+        ParamSpec p = path_param(std::move(help));
+        p.name = std::move(name);
+        p.default_value = std::string();
+        return p;
+    };
+    return {optional_path("report", "JSON report to write (cinepipe.qc/1); empty: none"),
+            optional_path("edl",
+                          "Events as DaVinci Resolve timeline markers (CMX3600 EDL); "
+                          "empty: none"),
+            optional_path("csv", "Events as a marker list (CSV); empty: none"), overwrite_param(),
             string_param("profile", "", "Profile name recorded in the report")};
 }
 

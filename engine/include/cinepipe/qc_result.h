@@ -3,6 +3,7 @@
 // clip, and compact per-frame statistics for plots. Written as JSON by write_qc_report.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -45,7 +46,9 @@ struct QcResult {
     std::vector<FrameStats> per_frame;
     std::int64_t frames = 0;
     std::vector<TimecodeAnchor> timecodes;
-    // The timecode label of frame `index` ("" when the source has none).
+    // The timecode of frame `index` (none when the source has none).
+    [[nodiscard]] std::optional<Timecode> timecode_of(std::int64_t index) const;
+    // Its label ("" when the source has none).
     [[nodiscard]] std::string timecode_at(std::int64_t index) const;
     // Fails when any event has error severity.
     [[nodiscard]] bool passed() const;

@@ -1,7 +1,7 @@
 #pragma once
-// Video QC: profiles (which checks run, with which thresholds) and the JSON report. The checks
-// themselves are analyser nodes (`qc` runs a profile's set in one pass; `black`, `freeze`, ...
-// run one each); see docs/qc.md.
+// Video QC: profiles (which checks run, with which thresholds), the JSON report and the
+// markers for editors. The checks themselves are analyser nodes (`qc` runs a profile's set in
+// one pass; `black`, `freeze`, ... run one each); see docs/qc.md.
 
 #include <map>
 #include <string>
@@ -31,5 +31,12 @@ std::string builtin_qc_profile_text(const std::string& name);
 // The report as JSON, schema cinepipe.qc/1 (docs/qc.md).
 std::string qc_report_json(const QcResult& result, const MediaInfo& source,
                            const std::string& profile, std::int64_t audio_samples);
+
+// The events as markers for editors (docs/qc.md, "Markers for editors"), each at its start
+// timecode. The EDL is CMX3600 as DaVinci
+// Resolve exports timeline markers: one 1-frame event per QC event with a comment line
+// " |C:ResolveColor... |M:check: message |D:frames". The CSV has one row per event.
+std::string qc_markers_edl(const QcResult& result, const MediaInfo& source);
+std::string qc_markers_csv(const QcResult& result, const MediaInfo& source);
 
 }  // namespace cinepipe
