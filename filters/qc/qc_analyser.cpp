@@ -91,6 +91,7 @@ class QcAnalyser final : public Node {
             m.emplace_back("luma_avg", luma_sum_ / static_cast<double>(result_.frames));
         }
         for (const auto& c : checks_) c->measurements(m);
+        for (const auto& c : checks_) c->audio_series(result_.per_frame_audio);
         if (report_ && ctx_.source) {
             report_->write(qc_report_json(result_, *ctx_.source, profile_,
                                           ctx_.source_stats ? ctx_.source_stats->audio_samples : 0));
