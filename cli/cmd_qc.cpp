@@ -1,9 +1,11 @@
 // `cinepipe qc`: one decode, every check of a profile, a verdict, and the events with their
-// frames and timecodes (docs/qc.md). Exit 0 pass, 1 failed, 2 could not run.
+// frames and timecodes (docs/qc.md), as JSON for tools and HTML for people. Exit 0 pass,
+// 1 failed, 2 could not run, 3 a report could not be written.
 
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <filesystem>
 
 #include "cinepipe/error.h"
 #include "cinepipe/graph.h"
@@ -18,6 +20,7 @@ struct QcArgs {
     std::string input;
     std::string profile = "broadcast";
     std::string json;
+    std::string html;
     std::string rate = "24";
     bool overwrite = false;
     bool list = false;
@@ -31,6 +34,7 @@ NodeSpec qc_node(const QcArgs& a, const QcProfile& profile) {
     n.params = profile.params;
     n.params["profile"] = RawValue{profile.name, true};
     if (!a.json.empty()) n.params["report"] = RawValue{a.json, true};
+    if (!a.html.empty()) n.params["html"] = RawValue{a.html, true};
     return n;
 }
 
@@ -42,6 +46,8 @@ Runner add_qc(CLI::App& app, GlobalOptions& global) {
     app.add_option("--profile", a->profile,
                    "QC profile: broadcast (default), streaming, dailies, or a YAML/JSON file");
     app.add_option("--json", a->json, "Write the report (cinepipe.qc/1) to this file");
+    app.add_option("--html", a->html,
+                   "Write a self-contained HTML report (verdict, events with pictures, plots)");
     app.add_option("--fps", a->rate, "Frame rate of an image sequence without one");
     app.add_option("--threads", global.threads, "Worker threads (0: all cores)")
         ->check(CLI::Range(0, 256));
@@ -54,6 +60,10 @@ Runner add_qc(CLI::App& app, GlobalOptions& global) {
             return static_cast<int>(kOk);
         }
         if (a->input.empty()) throw InputError("qc needs IN (or --list-profiles)");
+        if (!a->json.empty() && !a->html.empty() &&
+            std::filesystem::absolute(a->json).lexically_normal() ==
+                std::filesystem::absolute(a->html).lexically_normal())
+            throw InputError("--json and --html name the same file: " + a->html);
         const QcProfile profile = load_qc_profile(a->profile);
         GraphSpec spec;
         spec.path = "qc";

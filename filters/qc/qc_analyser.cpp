@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <limits>
 #include <optional>
+#include <set>
 
 #include "cinepipe/error.h"
 #include "cinepipe/qc.h"
@@ -42,8 +43,11 @@ class QcAnalyser final : public Node {
   public:
     QcAnalyser(std::vector<CheckSetting> checks, const ParamSet& p, const NodeContext& ctx)
         : settings_(std::move(checks)), ctx_(ctx), profile_(p.get_string("profile")) {
+        const bool overwrite = ctx.overwrite || p.get_bool("overwrite");
         if (const std::string& path = p.get_string("report"); !path.empty())
-            report_.emplace(path, ctx.overwrite || p.get_bool("overwrite"));
+            report_.emplace(path, overwrite);
+        if (const std::string& path = p.get_string("html"); !path.empty())
+            html_.emplace(path, overwrite);
         result_.node = ctx.id;
     }
 
@@ -92,18 +96,28 @@ class QcAnalyser final : public Node {
         }
         for (const auto& c : checks_) c->measurements(m);
         for (const auto& c : checks_) c->audio_series(result_.per_frame_audio);
+        const std::int64_t audio_samples = ctx_.source_stats ? ctx_.source_stats->audio_samples : 0;
         if (report_ && ctx_.source) {
-            report_->write(qc_report_json(result_, *ctx_.source, profile_,
-                                          ctx_.source_stats ? ctx_.source_stats->audio_samples : 0));
+            report_->write(qc_report_json(result_, *ctx_.source, profile_, audio_samples));
             report_->close();
+        }
+        if (html_ && ctx_.source) {
+            std::string note;
+            const std::vector<Thumbnail> pictures = thumbnails(note);
+            html_->write(
+                qc_report_html(result_, *ctx_.source, profile_, audio_samples, pictures, note));
+            html_->close();
         }
     }
     void commit() override {
         if (report_) report_->commit();
+        if (html_) html_->commit();
     }
     [[nodiscard]] std::vector<std::string> outputs() const override {
-        if (report_) return {report_->path()};
-        return {};
+        std::vector<std::string> out;
+        if (report_) out.push_back(report_->path());
+        if (html_) out.push_back(html_->path());
+        return out;
     }
     [[nodiscard]] const QcResult* qc_result() const override { return &result_; }
     [[nodiscard]] std::string describe() const override {
@@ -114,6 +128,31 @@ class QcAnalyser final : public Node {
     }
 
   private:
+    // The first frame of each event, for the HTML report, read again from the source now that
+    // the events are known. A source that cannot give them back still gets its report: the
+    // page says why the pictures are missing.
+    std::vector<Thumbnail> thumbnails(std::string& note) const {
+        if (!ctx_.source->video || result_.events.empty()) return {};
+        std::vector<ThumbnailRequest> requests;
+        std::set<std::int64_t> frames;
+        for (const auto& e : result_.events) {
+            requests.push_back({e.start_frame, result_.clock_frame(e.start_frame)});
+            frames.insert(e.start_frame);
+        }
+        ThumbnailOptions options;
+        if (frames.size() > options.max_count)
+            note = fmt::format("Pictures for the first {} of {} distinct first frames only.",
+                               options.max_count, frames.size());
+        try {
+            return grab_thumbnails(ctx_.source->path, std::move(requests), options);
+        } catch (const Cancelled&) {
+            throw;
+        } catch (const std::exception& e) {
+            note = std::string("No pictures: ") + e.what();
+            return {};
+        }
+    }
+
     void consume_picture(const VideoFrame& f) {
         const qc::Observation o = measurer_->measure(f);
         for (auto& c : checks_) c->observe(o, result_.events);
@@ -151,6 +190,7 @@ class QcAnalyser final : public Node {
     NodeContext ctx_;
     std::string profile_;
     std::optional<TextOutput> report_;
+    std::optional<TextOutput> html_;
     qc::ClipFacts facts_;  // before checks_: they keep a reference
     std::vector<std::unique_ptr<qc::Check>> checks_;
     std::optional<qc::FrameMeasurer> measurer_;
@@ -166,7 +206,10 @@ std::vector<ParamSpec> report_params() {
     ParamSpec report = path_param("JSON report to write (cinepipe.qc/1); empty: none");
     report.name = "report";
     report.default_value = std::string();
-    return {report, overwrite_param(),
+    ParamSpec html = path_param("HTML report to write (for people, with pictures); empty: none");
+    html.name = "html";
+    html.default_value = std::string();
+    return {report, html, overwrite_param(),
             string_param("profile", "", "Profile name recorded in the report")};
 }
 

@@ -10,6 +10,7 @@
 #include "cinepipe/media_info.h"
 #include "cinepipe/params.h"
 #include "cinepipe/qc_result.h"
+#include "cinepipe/thumbnails.h"
 
 namespace cinepipe {
 
@@ -31,5 +32,13 @@ std::string builtin_qc_profile_text(const std::string& name);
 // The report as JSON, schema cinepipe.qc/1 (docs/qc.md).
 std::string qc_report_json(const QcResult& result, const MediaInfo& source,
                            const std::string& profile, std::int64_t audio_samples);
+
+// The report as one self-contained HTML page for people (docs/qc.md, "HTML report"): the
+// verdict, the source, each event with `thumbnails`' picture of its first frame (matched by
+// frame; an event without one says so) and the measurements plotted over time. `note` is
+// shown above the events (thumbnails left out, ...); empty: none.
+std::string qc_report_html(const QcResult& result, const MediaInfo& source,
+                           const std::string& profile, std::int64_t audio_samples,
+                           const std::vector<Thumbnail>& thumbnails, const std::string& note);
 
 }  // namespace cinepipe
