@@ -6,6 +6,8 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <tuple>
+#include <vector>
 
 #include "html_text.h"
 
@@ -124,6 +126,76 @@ void time_axis(std::string& svg, const QcResult& r, const Frame& f, double fps) 
     svg += "</g>";
 }
 
+// Events that overlap on screen, of one severity, as one mark: the marks stay bounded by the
+// plot's width however many events there are.
+struct Mark {
+    double a = 0, b = 0;
+    Severity severity = Severity::Error;
+    bool whole = false;  // an event over the whole clip
+    std::vector<const QcEvent*> events;
+};
+
+std::string mark_title(const Mark& m) {
+    if (m.events.size() == 1) {
+        const QcEvent& e = *m.events.front();
+        return fmt::format("{} ({}): {}", e.check, to_string(e.severity), e.message);
+    }
+    std::vector<std::pair<std::string, int>> counts;
+    for (const QcEvent* e : m.events) {
+        auto it = std::find_if(counts.begin(), counts.end(),
+                               [&](const auto& c) { return c.first == e->check; });
+        if (it == counts.end())
+            counts.emplace_back(e->check, 1);
+        else
+            ++it->second;
+    }
+    std::string title = fmt::format("{} {} events:", m.events.size(), to_string(m.severity));
+    for (const auto& [check, n] : counts) title += fmt::format(" {} x{},", check, n);
+    title.pop_back();
+    return title;
+}
+
+// Each event shaded under the lines, at least a pixel and a half wide so one frame shows. An
+// event over the whole clip (loudness, a layout) is a band along the top instead: shaded
+// across everything it would hide the events that have a place in time.
+void event_marks(std::string& svg, const QcResult& r, const Frame& f) {
+    std::vector<Mark> marks;
+    for (const auto& e : r.events) {
+        Mark m;
+        m.a = f.x(static_cast<double>(e.start_frame));
+        m.b = std::min(f.x1, std::max(m.a + 1.5, f.x(static_cast<double>(e.end_frame + 1))));
+        m.severity = e.severity;
+        m.whole = r.frames > 1 && e.start_frame == 0 && e.end_frame >= r.frames - 1;
+        m.events = {&e};
+        marks.push_back(std::move(m));
+    }
+    std::stable_sort(marks.begin(), marks.end(), [](const Mark& x, const Mark& y) {
+        return std::tie(x.whole, x.severity, x.a) < std::tie(y.whole, y.severity, y.a);
+    });
+    std::vector<Mark> merged;
+    for (auto& m : marks) {
+        if (!merged.empty() && merged.back().whole == m.whole &&
+            merged.back().severity == m.severity && m.a <= merged.back().b + 0.5) {
+            Mark& last = merged.back();
+            last.b = std::max(last.b, m.b);
+            last.events.push_back(m.events.front());
+        } else {
+            merged.push_back(std::move(m));
+        }
+    }
+    for (const auto& m : merged) {
+        std::string checks;
+        for (const QcEvent* e : m.events)
+            if (checks.find(e->check) == std::string::npos)
+                checks += (checks.empty() ? "" : " ") + e->check;
+        svg += fmt::format(
+            "<rect class=\"ev {}{}\" data-check=\"{}\" x=\"{:.1f}\" y=\"{:.1f}\" "
+            "width=\"{:.1f}\" height=\"{:.1f}\"><title>{}</title></rect>",
+            severity_class(m.severity), m.whole ? " clip" : "", html_escape(checks), m.a, f.y0,
+            m.b - m.a, m.whole ? 4.0 : f.y1 - f.y0, html_escape(mark_title(m)));
+    }
+}
+
 }  // namespace
 
 double nice_step(double span, int target) {
@@ -150,20 +222,7 @@ std::string timeline_svg(const PlotSpec& spec, const QcResult& r, std::size_t fr
     svg += fmt::format(
         "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" class=\"area\"/>", f.x0,
         f.y0, f.x1 - f.x0, f.y1 - f.y0);
-    // Events under the lines, each at least a pixel and a half wide so one frame shows. An
-    // event over the whole clip (loudness, a layout) is a band along the top instead: shaded
-    // across everything it would hide the events that have a place in time.
-    for (const auto& e : r.events) {
-        const bool whole = r.frames > 1 && e.start_frame == 0 && e.end_frame >= r.frames - 1;
-        const double a = f.x(static_cast<double>(e.start_frame));
-        const double b = std::max(a + 1.5, f.x(static_cast<double>(e.end_frame + 1)));
-        svg += fmt::format(
-            "<rect class=\"ev {}{}\" data-check=\"{}\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" "
-            "height=\"{:.1f}\"><title>{} ({}): {}</title></rect>",
-            severity_class(e.severity), whole ? " clip" : "", html_escape(e.check), a, f.y0,
-            std::min(b, f.x1) - a, whole ? 4.0 : f.y1 - f.y0, html_escape(e.check),
-            to_string(e.severity), html_escape(e.message));
-    }
+    event_marks(svg, r, f);
     time_axis(svg, r, f, fps);
     for (const auto& [value, label] : spec.guides)
         if (value >= f.lo && value <= f.hi)

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -239,6 +240,53 @@ TEST_F(QcHtml, JsonCarriesTheSoundPerFrameForThePlots) {
             EXPECT_NEAR(f[1].get<double>(), integrated, 0.2) << i;
         }
     }
+}
+
+TEST_F(QcHtml, PlotsOfALongClipAreReducedToAtMost1500Points) {
+    // 90 s, 2160 frames of a tiny picture, a 1 s cut to black at the start of every 10 s.
+    const std::string clip = dir_ / "long.mkv";
+    ASSERT_NO_FATAL_FAILURE(test::ffmpeg(
+        "-f lavfi -i testsrc2=size=64x36:rate=24:duration=90 -f lavfi -i "
+        "sine=frequency=1000:sample_rate=48000:duration=90 -filter_complex "
+        "\"[0]hue=s=0.85,drawbox=c=black:t=fill:enable='lt(mod(n,240),24)',format=yuv420p,"
+        "lutyuv=y='clip(val,16,235)':u='clip(val,16,240)':v='clip(val,16,240)'[v]\" -map [v] "
+        "-map 1:a -c:v ffv1 -c:a pcm_s16le " +
+        quote(clip)));
+    const std::string page = dir_ / "r.html";
+    const std::string report = dir_ / "r.json";
+    const auto r =
+        cinepipe("qc -q " + quote(clip) + " --json " + quote(report) + " --html " + quote(page));
+    ASSERT_EQ(r.exit_code, 1) << r.output;
+    const std::string html = test::read_file(page);
+    static const std::regex path(R"re(<path d="([^"]*)")re");
+    int paths = 0;
+    for (auto it = std::sregex_iterator(html.begin(), html.end(), path);
+         it != std::sregex_iterator(); ++it, ++paths) {
+        const std::string d = (*it)[1];
+        const auto points =
+            std::count(d.begin(), d.end(), 'L') + std::count(d.begin(), d.end(), 'M');
+        EXPECT_LE(points, 1500) << "path " << paths;
+        EXPECT_GE(points, 1000) << "path " << paths;  // reduced, not thinned to nothing
+    }
+    EXPECT_EQ(paths, 3 + 1 + 2 + 1);  // luma min/avg/max, difference, loudness x2, peak
+    // Every event has its row (a small picture has more: freezes in the slow parts).
+    const json j = json::parse(test::read_file(report));
+    const auto rows = event_rows(html);
+    EXPECT_EQ(rows.size(), j["events"].size());
+    EXPECT_EQ(std::count_if(rows.begin(), rows.end(),
+                            [](const Row& row) { return row.check == "black"; }),
+              9);
+    // Only the first 100 distinct first frames get a picture.
+    std::set<std::int64_t> first_frames, pictured;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const auto frame = j["events"][i]["start_frame"].get<std::int64_t>();
+        first_frames.insert(frame);
+        if (rows[i].html.find("<img src=\"data:image/jpeg") != std::string::npos)
+            pictured.insert(frame);
+    }
+    EXPECT_EQ(pictured.size(), std::min<std::size_t>(first_frames.size(), 100));
+    EXPECT_EQ(html.find("Pictures for the first 100") != std::string::npos,
+              first_frames.size() > 100);
 }
 
 TEST_F(QcHtml, NamesFromTheMediaAreEscaped) {
