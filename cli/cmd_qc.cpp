@@ -1,6 +1,7 @@
 // `cinepipe qc`: one decode, every check of a profile, a verdict, and the events with their
-// frames and timecodes, as a report and as markers for editors (docs/qc.md). Exit 0 pass,
-// 1 failed, 2 could not run, 3 a report or marker file could not be written.
+// frames and timecodes (docs/qc.md), as JSON for tools, HTML for people and markers for
+// editors. Exit 0 pass, 1 failed, 2 could not run, 3 a report or marker file could not be
+// written.
 
 #include <fmt/format.h>
 
@@ -23,6 +24,7 @@ struct QcArgs {
     std::string profile = "broadcast";
     std::string json;
     std::vector<std::string> markers;  // .edl and/or .csv, as given
+    std::string html;
     std::string rate = "24";
     bool overwrite = false;
     bool list = false;
@@ -69,6 +71,7 @@ NodeSpec qc_node(const QcArgs& a, const QcProfile& profile, const MarkerFiles& m
     if (!a.json.empty()) n.params["report"] = RawValue{a.json, true};
     if (!markers.edl.empty()) n.params["edl"] = RawValue{markers.edl, true};
     if (!markers.csv.empty()) n.params["csv"] = RawValue{markers.csv, true};
+    if (!a.html.empty()) n.params["html"] = RawValue{a.html, true};
     return n;
 }
 
@@ -85,6 +88,8 @@ Runner add_qc(CLI::App& app, GlobalOptions& global) {
                    "Write the events as markers for an editor: FILE.edl (DaVinci Resolve timeline "
                    "markers) or FILE.csv; repeatable")
         ->allow_extra_args(false);
+    app.add_option("--html", a->html,
+                   "Write a self-contained HTML report (verdict, events with pictures, plots)");
     app.add_option("--fps", a->rate, "Frame rate of an image sequence without one");
     app.add_option("--threads", global.threads, "Worker threads (0: all cores)")
         ->check(CLI::Range(0, 256));
@@ -98,6 +103,11 @@ Runner add_qc(CLI::App& app, GlobalOptions& global) {
         }
         if (a->input.empty()) throw InputError("qc needs IN (or --list-profiles)");
         const MarkerFiles markers = marker_files(a->markers, a->json);
+        if (!a->json.empty() && !a->html.empty() && same_file_key(a->json) == same_file_key(a->html))
+            throw InputError("--json and --html name the same file: " + a->html);
+        for (const auto& m : a->markers)
+            if (!a->html.empty() && same_file_key(m) == same_file_key(a->html))
+                throw InputError(m + ": given to both --html and --markers");
         const QcProfile profile = load_qc_profile(a->profile);
         GraphSpec spec;
         spec.path = "qc";

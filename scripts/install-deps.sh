@@ -21,6 +21,8 @@ packages=(
   libtbb-dev libcli11-dev nlohmann-json3-dev libfmt-dev libyaml-cpp-dev
   # tests and benchmarks (ffmpeg/ffprobe are the tests' independent oracle)
   libgtest-dev libgmock-dev libbenchmark-dev ffmpeg time bc
+  # the HTML QC report is opened in headless Chromium by its test
+  chromium
 )
 
 missing=()

@@ -22,6 +22,11 @@ namespace cinepipe {
 std::unique_ptr<MediaReader> open_image_sequence(const std::string& path,
                                                  const ReaderOptions& options);
 
+// Positions a reader from open_image_sequence so that next() reads its `index`-th file
+// (0-based, counting the files present): one frame without reading those before it. Throws
+// std::invalid_argument for another kind of reader.
+void seek_image_sequence(MediaReader& reader, std::int64_t index);
+
 // `config.path` must be a pattern. Codecs: exr_half, exr_float, dpx10, tiff16. Each frame is
 // written under a temporary name; finish() renames them all. Throws InputError for an
 // impossible request, OutputError when the target cannot be written.

@@ -257,6 +257,10 @@ class ImageSequenceReader final : public MediaReader {
     [[nodiscard]] const MediaInfo& info() const override { return info_; }
     std::optional<MediaUnit> next() override;
     [[nodiscard]] const ReadStats& stats() const override { return stats_; }
+    void seek(std::int64_t index) {
+        next_file_ = static_cast<std::size_t>(
+            std::clamp<std::int64_t>(index, 0, static_cast<std::int64_t>(files_.size())));
+    }
 
   private:
     std::shared_ptr<VideoFrame> read_frame(const SequenceFile& file);
@@ -479,6 +483,12 @@ std::optional<Timecode> decode_smpte_timecode(std::uint32_t word, Rational rate)
     } catch (const InputError&) {
         return std::nullopt;
     }
+}
+
+void seek_image_sequence(MediaReader& reader, std::int64_t index) {
+    auto* sequence = dynamic_cast<ImageSequenceReader*>(&reader);
+    if (!sequence) throw std::invalid_argument("seek_image_sequence: not an image-sequence reader");
+    sequence->seek(index);
 }
 
 std::unique_ptr<MediaReader> open_image_sequence(const std::string& path,

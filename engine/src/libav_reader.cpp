@@ -235,6 +235,8 @@ MediaInfo describe(const std::string& path, const AVFormatContext& fmt, int vide
     return info;
 }
 
+}  // namespace
+
 av::CodecContext open_decoder(const std::string& path, const AVStream& st, int threads) {
     const AVCodec* codec = avcodec_find_decoder(st.codecpar->codec_id);
     if (!codec)
@@ -254,6 +256,8 @@ av::CodecContext open_decoder(const std::string& path, const AVStream& st, int t
                          av::error_string(err) + ")");
     return ctx;
 }
+
+namespace {
 
 class LibavReader final : public MediaReader {
   public:

@@ -33,6 +33,19 @@ std::string QcResult::timecode_at(std::int64_t index) const {
     return tc ? tc->to_string() : std::string();
 }
 
+std::int64_t QcResult::clock_frame(std::int64_t index) const {
+    if (timecodes.empty()) return index;
+    const TimecodeAnchor* anchor = &timecodes.front();
+    for (const auto& a : timecodes) {
+        if (a.frame > index) break;
+        anchor = &a;
+    }
+    const Timecode& first = timecodes.front().timecode;
+    std::int64_t since = anchor->timecode.frames() - first.frames();
+    if (since < 0) since += first.advanced(-first.frames() - 1).frames() + 1;  // past midnight
+    return since + index - anchor->frame;
+}
+
 bool QcResult::passed() const {
     for (const auto& e : events)
         if (e.severity == Severity::Error) return false;

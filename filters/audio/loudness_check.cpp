@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <optional>
 
@@ -37,9 +38,13 @@ class LoudnessCheck final : public AudioCheck {
             sample_rate_ = a.sample_rate;
         }
         block.for_each_frame([&](std::int64_t frame, std::int64_t begin, std::int64_t end) {
-            meter_->add(a.samples.data() + begin * a.channels, end - begin, frame, a.pts + begin);
+            const float* samples = a.samples.data() + begin * a.channels;
+            meter_->add(samples, end - begin, frame, a.pts + begin);
+            record(frame, samples, (end - begin) * a.channels);
         });
     }
+
+    void audio_series(std::vector<AudioFrameStats>& out) override { out = std::move(series_); }
 
     void finish(std::int64_t frames, std::vector<QcEvent>& events) override {
         if (!meter_) return;
@@ -86,6 +91,20 @@ class LoudnessCheck final : public AudioCheck {
     }
 
   private:
+    // The frame's levels for the plots: its own sample peak, and the meter's latest windows.
+    void record(std::int64_t frame, const float* samples, std::int64_t count) {
+        if (frame < 0) return;
+        const auto i = static_cast<std::size_t>(frame);
+        if (series_.size() <= i) series_.resize(i + 1);
+        float peak = 0;
+        for (std::int64_t k = 0; k < count; ++k) peak = std::max(peak, std::abs(samples[k]));
+        AudioFrameStats& s = series_[i];
+        const float db = peak > 0 ? 20 * std::log10(peak) : -HUGE_VALF;
+        s.peak = std::isnan(s.peak) ? db : std::max(s.peak, db);
+        if (const auto m = meter_->momentary()) s.momentary = static_cast<float>(*m);
+        if (const auto st = meter_->short_term()) s.short_term = static_cast<float>(*st);
+    }
+
     Severity severity_;
     Severity true_peak_severity_;
     double target_;
@@ -96,6 +115,7 @@ class LoudnessCheck final : public AudioCheck {
     int sample_rate_ = 0;
     std::optional<LoudnessMeter> meter_;
     std::optional<LoudnessMeter::Result> result_;
+    std::vector<AudioFrameStats> series_;  // 12 bytes a frame, like the picture's per_frame
 };
 
 }  // namespace

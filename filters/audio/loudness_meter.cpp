@@ -92,10 +92,12 @@ void LoudnessMeter::add_chunk(const float* samples, std::int64_t count, std::int
 void LoudnessMeter::poll() {
     double value = 0;
     // Only whole windows: before 400 ms (3 s) of sound libebur128 would count silence in.
-    if (fed_ >= 4 * step_ && ebur128_loudness_momentary(state_.get(), &value) == EBUR128_SUCCESS &&
-        std::isfinite(value))
-        momentary_max_ = std::max(momentary_max_.value_or(value), value);
+    if (fed_ >= 4 * step_ && ebur128_loudness_momentary(state_.get(), &value) == EBUR128_SUCCESS) {
+        momentary_ = value;
+        if (std::isfinite(value)) momentary_max_ = std::max(momentary_max_.value_or(value), value);
+    }
     if (fed_ >= 30 * step_ && ebur128_loudness_shortterm(state_.get(), &value) == EBUR128_SUCCESS) {
+        short_term_ = value;
         range_.add(value);
         if (std::isfinite(value))
             short_term_max_ = std::max(short_term_max_.value_or(value), value);

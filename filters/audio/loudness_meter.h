@@ -40,6 +40,10 @@ class LoudnessMeter {
     };
     [[nodiscard]] Result result() const;
     [[nodiscard]] std::int64_t samples() const { return fed_; }
+    // The latest momentary (400 ms) and short-term (3 s) readings on the 100 ms grid, for
+    // the report's plots; none before the first whole window. -inf: below libebur128's floor.
+    [[nodiscard]] std::optional<double> momentary() const { return momentary_; }
+    [[nodiscard]] std::optional<double> short_term() const { return short_term_; }
 
   private:
     void add_chunk(const float* samples, std::int64_t count, std::int64_t frame,
@@ -54,6 +58,8 @@ class LoudnessMeter {
     int sample_rate_;
     std::int64_t step_;  // samples in 100 ms, as libebur128 counts them
     std::int64_t fed_ = 0;
+    std::optional<double> momentary_;
+    std::optional<double> short_term_;
     std::optional<double> momentary_max_;
     std::optional<double> short_term_max_;
     LoudnessRange range_;

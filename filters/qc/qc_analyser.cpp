@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <limits>
 #include <optional>
+#include <set>
 #include <utility>
 
 #include "cinepipe/error.h"
@@ -46,8 +47,8 @@ class QcAnalyser final : public Node {
         // Opened now, so an existing file is refused before the first frame is decoded.
         const bool overwrite = ctx.overwrite || p.get_bool("overwrite");
         using Target = std::pair<const char*, std::optional<TextOutput>*>;
-        for (const auto& [name, out] :
-             {Target{"report", &report_}, Target{"edl", &edl_}, Target{"csv", &csv_}})
+        for (const auto& [name, out] : {Target{"report", &report_}, Target{"html", &html_},
+                                        Target{"edl", &edl_}, Target{"csv", &csv_}})
             if (const std::string& path = p.get_string(name); !path.empty())
                 out->emplace(path, overwrite);
         result_.node = ctx.id;
@@ -97,22 +98,26 @@ class QcAnalyser final : public Node {
             m.emplace_back("luma_avg", luma_sum_ / static_cast<double>(result_.frames));
         }
         for (const auto& c : checks_) c->measurements(m);
+        for (const auto& c : checks_) c->audio_series(result_.per_frame_audio);
         if (!ctx_.source) return;
         const MediaInfo& source = *ctx_.source;
-        write(report_, [&] {
-            return qc_report_json(result_, source, profile_,
-                                  ctx_.source_stats ? ctx_.source_stats->audio_samples : 0);
+        const std::int64_t audio_samples = ctx_.source_stats ? ctx_.source_stats->audio_samples : 0;
+        write(report_, [&] { return qc_report_json(result_, source, profile_, audio_samples); });
+        write(html_, [&] {
+            std::string note;
+            const std::vector<Thumbnail> pictures = thumbnails(note);
+            return qc_report_html(result_, source, profile_, audio_samples, pictures, note);
         });
         write(edl_, [&] { return qc_markers_edl(result_, source); });
         write(csv_, [&] { return qc_markers_csv(result_, source); });
     }
     void commit() override {
-        for (auto* out : {&report_, &edl_, &csv_})
+        for (auto* out : {&report_, &html_, &edl_, &csv_})
             if (*out) (*out)->commit();
     }
     [[nodiscard]] std::vector<std::string> outputs() const override {
         std::vector<std::string> paths;
-        for (const auto* out : {&report_, &edl_, &csv_})
+        for (const auto* out : {&report_, &html_, &edl_, &csv_})
             if (*out) paths.push_back((*out)->path());
         return paths;
     }
@@ -130,6 +135,31 @@ class QcAnalyser final : public Node {
         if (!out) return;
         out->write(text());
         out->close();
+    }
+
+    // The first frame of each event, for the HTML report, read again from the source now that
+    // the events are known. A source that cannot give them back still gets its report: the
+    // page says why the pictures are missing.
+    std::vector<Thumbnail> thumbnails(std::string& note) const {
+        if (!ctx_.source->video || result_.events.empty()) return {};
+        std::vector<ThumbnailRequest> requests;
+        std::set<std::int64_t> frames;
+        for (const auto& e : result_.events) {
+            requests.push_back({e.start_frame, result_.clock_frame(e.start_frame)});
+            frames.insert(e.start_frame);
+        }
+        ThumbnailOptions options;
+        if (frames.size() > options.max_count)
+            note = fmt::format("Pictures for the first {} of {} distinct first frames only.",
+                               options.max_count, frames.size());
+        try {
+            return grab_thumbnails(ctx_.source->path, std::move(requests), options);
+        } catch (const Cancelled&) {
+            throw;
+        } catch (const std::exception& e) {
+            note = std::string("No pictures: ") + e.what();
+            return {};
+        }
     }
 
     void consume_picture(const VideoFrame& f) {
@@ -169,6 +199,7 @@ class QcAnalyser final : public Node {
     NodeContext ctx_;
     std::string profile_;
     std::optional<TextOutput> report_;
+    std::optional<TextOutput> html_;
     std::optional<TextOutput> edl_;  // markers for editors
     std::optional<TextOutput> csv_;
     qc::ClipFacts facts_;  // before checks_: they keep a reference
@@ -190,6 +221,7 @@ std::vector<ParamSpec> report_params() {
         return p;
     };
     return {optional_path("report", "JSON report to write (cinepipe.qc/1); empty: none"),
+            optional_path("html", "HTML report to write (for people, with pictures); empty: none"),
             optional_path("edl",
                           "Events as DaVinci Resolve timeline markers (CMX3600 EDL); "
                           "empty: none"),

@@ -142,6 +142,9 @@ class Check {
     virtual void measurements(std::vector<std::pair<std::string, double>>& out) const {
         (void)out;
     }
+    // After finish(): the per-frame sound levels for the report's plots, from the one check
+    // that measures them (`loudness`); the rest leave `out` alone.
+    virtual void audio_series(std::vector<AudioFrameStats>& out) { (void)out; }
 };
 
 // A check on the sound only: sees no pictures.

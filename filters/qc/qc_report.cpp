@@ -15,6 +15,12 @@ double rounded(double v, double step) {
     return std::round(v / step) * step;
 }
 
+// A level for the report: 1/100 dB, null where there is none (NaN, or -inf below the floor).
+nlohmann::json level(float v) {
+    if (!std::isfinite(v)) return nullptr;
+    return rounded(v, 0.01);
+}
+
 }  // namespace
 
 std::string qc_report_json(const QcResult& r, const MediaInfo& source, const std::string& profile,
@@ -72,7 +78,17 @@ std::string qc_report_json(const QcResult& r, const MediaInfo& source, const std
                             {"data", rows}};
     std::string text = j.dump(1);
     text.pop_back();  // the closing brace
-    return text + ",\n \"per_frame\": " + per_frame.dump() + "\n}\n";
+    text += ",\n \"per_frame\": " + per_frame.dump();
+    // Optional, after per_frame: readers of the first cinepipe.qc/1 reports never saw it.
+    if (!r.per_frame_audio.empty()) {
+        json sound = json::array();
+        for (const auto& a : r.per_frame_audio)
+            sound.push_back({level(a.momentary), level(a.short_term), level(a.peak)});
+        const json per_frame_audio = {
+            {"fields", {"momentary_lufs", "short_term_lufs", "sample_peak_dbfs"}}, {"data", sound}};
+        text += ",\n \"per_frame_audio\": " + per_frame_audio.dump();
+    }
+    return text + "\n}\n";
 }
 
 }  // namespace cinepipe

@@ -10,6 +10,7 @@
 #include "cinepipe/media_info.h"
 #include "cinepipe/params.h"
 #include "cinepipe/qc_result.h"
+#include "cinepipe/thumbnails.h"
 
 namespace cinepipe {
 
@@ -38,5 +39,13 @@ std::string qc_report_json(const QcResult& result, const MediaInfo& source,
 // " |C:ResolveColor... |M:check: message |D:frames". The CSV has one row per event.
 std::string qc_markers_edl(const QcResult& result, const MediaInfo& source);
 std::string qc_markers_csv(const QcResult& result, const MediaInfo& source);
+
+// The report as one self-contained HTML page for people (docs/qc.md, "HTML report"): the
+// verdict, the source, each event with `thumbnails`' picture of its first frame (matched by
+// frame; an event without one says so) and the measurements plotted over time. `note` is
+// shown above the events (thumbnails left out, ...); empty: none.
+std::string qc_report_html(const QcResult& result, const MediaInfo& source,
+                           const std::string& profile, std::int64_t audio_samples,
+                           const std::vector<Thumbnail>& thumbnails, const std::string& note);
 
 }  // namespace cinepipe
