@@ -239,11 +239,12 @@ class TransformFilters : public ::testing::Test {
 
 TEST_F(TransformFilters, RegistersEveryTransformWithADocumentedSchema) {
     const std::map<std::string, std::vector<std::string>> expected{
-        {"scale", {"width", "height", "filter"}},
+        {"scale", {"width", "height", "fit", "filter"}},
         {"crop", {"x", "y", "width", "height"}},
         {"pad", {"width", "height", "x", "y", "color"}},
         {"format", {"pix_fmt", "range", "matrix"}},
-        {"setparams", {"primaries", "transfer", "matrix", "range", "field_order", "sar"}},
+        {"setparams",
+         {"primaries", "transfer", "matrix", "range", "field_order", "only_unspecified", "sar"}},
         {"passthrough", {}},
     };
     for (const auto& [name, params] : expected) {
