@@ -23,6 +23,10 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev ffmpeg time bc
   # the HTML QC report is opened in headless Chromium by its test
   chromium
+  # batch --slurm: its test runs a one-node Slurm cluster on localhost (scripts/slurm-local.sh,
+  # docs/slurm.md): controller, node daemon, sbatch/squeue/scontrol, MUNGE authentication.
+  # Their postinst scripts do not start the services here (no systemd, no runlevel).
+  slurmctld slurmd slurm-client munge
 )
 
 missing=()
