@@ -113,22 +113,25 @@ stop_pids() {
 }
 
 # Processes of this cluster's jobs: every slurmstepd and job process carries
-# SLURM_CONF=STATE_DIR/slurm.conf in its environment (slurmd sets it even with
-# --export=NONE); job processes also carry SLURM_JOB_ID. A shell that merely sourced
+# SLURM_CONF=STATE_DIR/slurm.conf in its environment (slurmd was started with it, and
+# sbatch propagates SLURM_* even with --export=NONE); job processes also carry SLURM_JOB_ID. A shell that merely sourced
 # env.sh has no SLURM_JOB_ID and is not touched, nor are this script and its callers.
 job_pids() {
-  local p pid env self_chain=" $$ " q=$$
+  local p pid self_chain=" $$ " q=$$
   while [ "$q" -gt 1 ] 2>/dev/null; do
     q=$(awk '/^PPid:/ {print $2}' "/proc/$q/status" 2>/dev/null) || break
     [ -n "$q" ] || break
     self_chain+="$q "
   done
-  for p in /proc/[0-9]*; do
+  # one grep over all environments (-z: NUL-separated entries), not a process per pid;
+  # /proc paths have no spaces
+  # shellcheck disable=SC2013
+  for p in $(grep -l -a -z -x -F "SLURM_CONF=$conf" /proc/[0-9]*/environ 2>/dev/null); do
+    p=${p%/environ}
     pid=${p#/proc/}
     case "$self_chain" in *" $pid "*) continue ;; esac
-    env=$( { tr '\0' '\n' <"$p/environ"; } 2>/dev/null) || continue
-    grep -qxF "SLURM_CONF=$conf" <<<"$env" || continue
-    if [ "$(cat "$p/comm" 2>/dev/null)" = slurmstepd ] || grep -q '^SLURM_JOB_ID=' <<<"$env"; then
+    if [ "$(cat "$p/comm" 2>/dev/null)" = slurmstepd ] ||
+      grep -q -a -z '^SLURM_JOB_ID=' "$p/environ" 2>/dev/null; then
       alive "$pid" && echo "$pid"
     fi
   done
@@ -230,7 +233,9 @@ write_conf() {
   line=$(slurmd -C | head -n 1)
   cpus=$(sed -n 's/.* CPUs=\([0-9]*\).*/\1/p' <<<"$line")
   mem=$(sed -n 's/.* RealMemory=\([0-9]*\).*/\1/p' <<<"$line")
-  [ -n "$cpus" ] && [ -n "$mem" ] || die "could not read CPUs/RealMemory from 'slurmd -C': $line"
+  if [ -z "$cpus" ] || [ -z "$mem" ]; then
+    die "could not read CPUs/RealMemory from 'slurmd -C': $line"
+  fi
   cat >"$conf" <<EOF
 # Written by scripts/slurm-local.sh: a one-node throwaway cluster, see docs/slurm.md.
 ClusterName=cinepipe-local
