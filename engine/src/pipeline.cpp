@@ -1,5 +1,7 @@
 #include "cinepipe/pipeline.h"
 
+#include <optional>
+
 #include <tbb/global_control.h>
 #include <tbb/info.h>
 #include <tbb/parallel_pipeline.h>
@@ -24,11 +26,15 @@ int SchedulePolicy::resolved_in_flight() const {
 
 void run_with_thread_budget(const SchedulePolicy& policy, const std::function<void()>& body) {
     // The arena caps the work at the requested thread count. global_control lifts TBB's
-    // default cap (the core count) when more threads are asked for, without its warning on
-    // stderr.
-    tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism,
-                                    static_cast<std::size_t>(policy.resolved_threads()) + 1);
-    tbb::task_arena arena(policy.resolved_threads());
+    // default cap (the core count) only when more threads are asked for: it is process-wide
+    // and the smallest active value wins, so a lower one would starve the other graphs a
+    // batch runs at the same time.
+    const int threads = policy.resolved_threads();
+    std::optional<tbb::global_control> parallelism;
+    if (threads > tbb::info::default_concurrency())
+        parallelism.emplace(tbb::global_control::max_allowed_parallelism,
+                            static_cast<std::size_t>(threads) + 1);
+    tbb::task_arena arena(threads);
     arena.execute(body);
 }
 
