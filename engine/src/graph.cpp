@@ -17,6 +17,7 @@
 
 #include "cinepipe/error.h"
 #include "cinepipe/frame_converter.h"
+#include "cinepipe/synced_sound.h"
 
 namespace cinepipe {
 
@@ -228,29 +229,52 @@ struct Graph::Impl {
 
     void open_source() {
         const NodeRuntime& s = at(source);
+        const auto line_of = [&](const char* param) {
+            return s.spec->param_lines.count(param) ? s.spec->param_lines.at(param) : -1;
+        };
+        const bool audio = s.params.get_bool("audio");
+        const std::string& sound = s.params.get_string("sound");
+        if (!sound.empty() && !audio)
+            fail(source,
+                 std::string(line_of("sound") == 0 ? "--set: " : "") +
+                     "parameter 'sound': lays sound in, which 'audio: false' turns off",
+                 line_of("sound"));
         ReaderOptions ro;
         ro.decoder_threads = options.schedule.resolved_threads();
-        ro.decode_audio = s.params.get_bool("audio");
+        // With a recording laid in, the clip's own sound is decoded only when it is kept.
+        ro.decode_audio = audio && (sound.empty() || s.params.get_bool("keep_scratch"));
         ro.tolerate_damage = s.params.get_bool("tolerate_damage");
         ro.cancel = &cancel;
         ro.frames_held = pool_size();
         try {
             ro.sequence_rate = parse_rate(s.params.get_string("fps"));
         } catch (const std::exception& e) {
-            const int line = s.spec->param_lines.count("fps") ? s.spec->param_lines.at("fps") : -1;
+            const int line = line_of("fps");
             fail(source, std::string(line == 0 ? "--set: " : "") + "parameter 'fps': " + e.what(),
                  line);
         }
         try {
             reader = MediaReader::open(s.params.get_string("path"), ro);
         } catch (const InputError& e) {
-            fail(source, e.what(),
-                 s.spec->param_lines.count("path") ? s.spec->param_lines.at("path") : -1);
+            fail(source, e.what(), line_of("path"));
         }
         if (!reader->info().video)
             fail(source, s.params.get_string("path") + ": has no video stream");
+        if (!sound.empty()) {
+            const int line = line_of("sound");
+            try {
+                reader = with_synced_sound(
+                    std::move(reader),
+                    {sound, s.params.get_int("sound_offset"), s.params.get_bool("keep_scratch")},
+                    &cancel);
+            } catch (const InputError& e) {
+                fail(source,
+                     std::string(line == 0 ? "--set: " : "") + "parameter 'sound': " + e.what(),
+                     line);
+            }
+        }
         source_info = reader->info();
-        if (!ro.decode_audio) source_info.audio.clear();
+        if (!audio) source_info.audio.clear();
         const VideoStreamInfo& v = *reader->info().video;
         StreamDesc d;
         d.format = v.working_format;
@@ -275,8 +299,10 @@ struct Graph::Impl {
             const fs::path c = fs::weakly_canonical(fs::absolute(p), ec);
             return ec ? fs::absolute(p).lexically_normal().string() : c.string();
         };
-        const std::string source_path =
-            key(nodes[static_cast<std::size_t>(source)].params.get_string("path"));
+        const ParamSet& source_params = nodes[static_cast<std::size_t>(source)].params;
+        const std::string source_path = key(source_params.get_string("path"));
+        const std::string& sound = source_params.get_string("sound");
+        const std::string sound_path = sound.empty() ? std::string() : key(sound);
         std::map<std::string, int> seen;
         for (const int i : order) {
             const NodeRuntime& n = nodes[static_cast<std::size_t>(i)];
@@ -287,6 +313,8 @@ struct Graph::Impl {
             const std::string k = key(path);
             if (k == source_path)
                 fail(i, path + ": is the graph's source; refusing to overwrite it");
+            if (k == sound_path)
+                fail(i, path + ": is the sound laid in by the source; refusing to overwrite it");
             if (const auto it = seen.find(k); it != seen.end())
                 fail(i, fmt::format("{}: node '{}' writes this file too", path,
                                     nodes[static_cast<std::size_t>(it->second)].spec->id));
@@ -548,6 +576,13 @@ std::vector<std::string> Graph::plan() const {
     const auto& src = impl_->at(impl_->source);
     out.push_back(fmt::format("{}: source {} ({})", src.spec->id, src.params.get_string("path"),
                               describe(impl_->slot_desc.front())));
+    if (const std::string& sound = src.params.get_string("sound"); !sound.empty()) {
+        const AudioStreamInfo& a = impl_->source_info.audio.front();
+        out.push_back(fmt::format("{}: sound {} from sample {} ({} ch, {} Hz){}", src.spec->id,
+                                  sound, src.params.get_int("sound_offset"), a.channels,
+                                  a.sample_rate,
+                                  src.params.get_bool("keep_scratch") ? ", scratch kept" : ""));
+    }
     for (const int k : impl_->parallel_steps)
         out.push_back(impl_->steps[static_cast<std::size_t>(k)].label + "  [parallel]");
     for (const auto& g : impl_->serial_groups)

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <limits>
+
 #include "cinepipe/error.h"
 #include "cinepipe/filter_registry.h"
 #include "cinepipe/frame_converter.h"
@@ -103,6 +105,16 @@ void register_io_nodes(FilterRegistry& registry) {
         bool_param("tolerate_damage", false,
                    "Read on past damaged packets, corrupt pictures and truncation, counting "
                    "them (for QC) instead of stopping with an error"),
+        string_param("sound", "",
+                     "A separate sound recording (WAV/BWF or any file with sound) laid in "
+                     "instead of the clip's own audio: one stream with all its channels, at its "
+                     "rate and depth, as long as the picture"),
+        int_param("sound_offset", 0, -std::numeric_limits<double>::infinity(),
+                  std::numeric_limits<double>::infinity(),
+                  "The recording's sample that plays with the first picture (sync's "
+                  "offset_samples); negative when the camera rolled first (silence ahead)"),
+        bool_param("keep_scratch", false,
+                   "With sound: also keep the clip's own audio streams, after the recording's"),
     };
     registry.add(std::move(source));
 

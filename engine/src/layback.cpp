@@ -9,7 +9,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <deque>
 #include <filesystem>
 
 #include "atomic_file.h"
@@ -17,6 +16,7 @@
 #include "cinepipe/error.h"
 #include "cinepipe/media_reader.h"
 #include "libav_reader.h"
+#include "recording_samples.h"
 
 extern "C" {
 #include <libavutil/channel_layout.h>
@@ -25,75 +25,6 @@ extern "C" {
 namespace cinepipe {
 
 namespace {
-
-// The recording's first audio stream as interleaved float, read forward from any sample
-// index, silence before its start and after its end; holds only what is still ahead.
-class RecordingSamples {
-  public:
-    RecordingSamples(const std::string& path, const CancelToken& cancel) {
-        ReaderOptions ro;
-        ro.cancel = &cancel;
-        ro.decode_video = false;
-        reader_ = MediaReader::open(path, ro);
-        if (reader_->info().audio.empty()) throw InputError(path + ": no sound to lay in");
-        channels_ = reader_->info().audio.front().channels;
-    }
-
-    [[nodiscard]] int channels() const { return channels_; }
-    // The container's index of the stream read (the first one the reader can decode).
-    [[nodiscard]] int stream_index() const { return reader_->info().audio.front().index; }
-
-    // Samples from..from+count (recording positions, each call starting where the last one
-    // ended) appended to `out`; `before` and `after` count those outside the recording.
-    void read(std::int64_t from, std::int64_t count, std::vector<float>& out, std::int64_t& before,
-              std::int64_t& after) {
-        while (!eof_ && start_ + held() < from + count) {
-            pull();
-            drop_before(from);  // a clip an hour into a roll does not hold the hour
-        }
-        for (std::int64_t i = from; i < from + count; ++i) {
-            if (i < start_ || i >= start_ + held()) {
-                out.insert(out.end(), static_cast<std::size_t>(channels_), 0.0F);
-                ++(i < start_ ? before : after);
-                continue;
-            }
-            const auto at = static_cast<std::size_t>((i - start_) * channels_);
-            out.insert(out.end(), buffer_.begin() + static_cast<std::ptrdiff_t>(at),
-                       buffer_.begin() + static_cast<std::ptrdiff_t>(at) + channels_);
-        }
-        // What lies before the next read's start is not needed again.
-        drop_before(from + count);
-    }
-
-  private:
-    void drop_before(std::int64_t position) {
-        const std::int64_t drop = std::clamp<std::int64_t>(position - start_, 0, held());
-        buffer_.erase(buffer_.begin(),
-                      buffer_.begin() + static_cast<std::ptrdiff_t>(drop * channels_));
-        start_ += drop;
-    }
-    [[nodiscard]] std::int64_t held() const {
-        return static_cast<std::int64_t>(buffer_.size()) / channels_;
-    }
-    void pull() {
-        auto unit = reader_->next();
-        if (!unit) {
-            eof_ = true;
-            return;
-        }
-        if (unit->audio.empty()) return;
-        const AudioBuffer& a = unit->audio.front();
-        // A gap before this block (the reader fills holes itself; this is only the start).
-        if (buffer_.empty() && a.pts > start_) start_ = a.pts;
-        buffer_.insert(buffer_.end(), a.samples.begin(), a.samples.end());
-    }
-
-    std::unique_ptr<MediaReader> reader_;
-    std::deque<float> buffer_;
-    std::int64_t start_ = 0;  // recording position of buffer_'s first sample
-    int channels_ = 0;
-    bool eof_ = false;
-};
 
 // The recording's depth: 16-bit stays 16-bit, float stays float, anything else is 24-bit.
 AVCodecID pcm_for(const AVCodecParameters& par) {
@@ -153,7 +84,7 @@ LaybackResult lay_in_sound(const std::string& video, const std::string& recordin
 
     // The recording's own parameters (layout, depth) for the stream whose samples the engine's
     // reader delivers (it places them on the stream's clock).
-    RecordingSamples samples(recording, cancel);
+    RecordingSamples samples(recording, &cancel);
     OpenedInput rec = open_input(recording, &cancel);
     const AVCodecParameters& rec_par = *rec.fmt->streams[samples.stream_index()]->codecpar;
     const int rate = rec_par.sample_rate;
