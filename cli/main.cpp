@@ -48,6 +48,8 @@ int run(int argc, char** argv) {
     add("proxy", "Review proxies with grade and burn-ins (and masters, thumbnails) from one decode",
         add_proxy);
     add("presets", "List the output presets (masters, sequences, review proxies)", add_presets);
+    add("verify", "Check files against an ASC MHL history (and the history's own chain)",
+        add_verify);
     add("render", "Run a filter graph: decode once, feed every branch", add_render);
     add("filters", "List built-in and plugin filters with their parameters", add_filters);
 

@@ -15,6 +15,8 @@ packages=(
   libfftw3-dev
   # production sound metadata: the iXML chunk of BWF files (timecode)
   libpugixml-dev
+  # ASC MHL checksum histories: xxHash (xxh64/xxh3/xxh128); xxhsum is the tests' oracle
+  libxxhash-dev xxhash
   # burn-ins and contact sheets: the font (DejaVu Sans Mono) FreeType renders through OIIO
   fonts-dejavu-core
   # scheduling, CLI, JSON, formatting
