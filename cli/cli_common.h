@@ -49,6 +49,7 @@ Runner add_sync(CLI::App& app, GlobalOptions& global);
 Runner add_proxy(CLI::App& app, GlobalOptions& global);
 Runner add_presets(CLI::App& app, GlobalOptions& global);
 Runner add_verify(CLI::App& app, GlobalOptions& global);
+Runner add_batch(CLI::App& app, GlobalOptions& global);
 
 // Built-in filters plus the plugins in `plugin_paths` and CINEPIPE_PLUGIN_PATH.
 FilterRegistry make_registry(const std::vector<std::string>& plugin_paths);

@@ -11,8 +11,10 @@
 
 #include "cinepipe/error.h"
 #include "cinepipe/graph.h"
+#include "cinepipe/job.h"
 #include "cinepipe/output_preset.h"
 #include "cli_common.h"
+#include "deliverable_graph.h"
 #include "grade_options.h"
 
 namespace cinepipe::cli {
@@ -35,56 +37,28 @@ struct ProxyArgs {
     std::shared_ptr<GradeOptions> grade = std::make_shared<GradeOptions>();
 };
 
-// A clip's name for its outputs: the file's stem, or a sequence pattern's stem without its
-// frame-number part ("shot.%06d.exr" -> "shot").
-std::string clip_stem(const std::string& input) {
-    std::string stem = fs::path(input).stem().string();
-    for (const char* cut : {".%", "_%", ".#", "_#", "%", "#"})
-        if (const auto at = stem.find(cut); at != std::string::npos) stem.resize(at);
-    while (!stem.empty() && (stem.back() == '.' || stem.back() == '_')) stem.pop_back();
-    return stem.empty() ? "clip" : stem;
-}
-
 struct Outputs {
     std::string proxy, master, poster, sheet;
 };
 
 GraphSpec proxy_graph(const ProxyArgs& a, const std::string& input, const Outputs& o,
                       const OutputPreset& proxy, const std::optional<OutputPreset>& master) {
-    GraphSpec spec;
-    spec.path = "proxy";
-    spec.nodes.push_back(node("source", "source", "", {{"path", input}, {"fps", a.grade->rate}}));
-    const std::string graded = add_grade_nodes(spec, *a.grade, "source", input);
-    // The master is the graded picture at full size; the proxy adds the burn-ins after its
-    // own fit (so the text is sized for the proxy), and the thumbnails show what the proxy shows.
-    if (master) {
-        spec.nodes.push_back(node("master", "writer", graded, {{"path", o.master}}));
-        apply_output_preset(spec, "master", *master);
+    DeliverableSpec d;
+    d.input = input;
+    d.grade = *a.grade;
+    d.master = master;
+    d.master_path = o.master;
+    d.proxy = proxy;
+    d.proxy_path = o.proxy;
+    d.burnin = a.burnin;
+    d.font = a.font;
+    d.burnin_size = a.burnin_size;
+    d.box_opacity = a.box_opacity;
+    if (a.thumbnails) {
+        d.poster = o.poster;
+        d.sheet = o.sheet;
     }
-    std::string last = graded;
-    if (proxy.fit_width > 0) {
-        NodeSpec fit = node("proxy_fit", "scale", last, {});
-        fit.params["width"] = RawValue{std::to_string(proxy.fit_width), false};
-        fit.params["height"] = RawValue{std::to_string(proxy.fit_height), false};
-        fit.params["fit"] = RawValue{"true", false};
-        spec.nodes.push_back(fit);
-        last = "proxy_fit";
-    }
-    if (!a.burnin.empty()) {
-        NodeSpec b = node("burnin", "burnin", last, {{"items", a.burnin}, {"font", a.font}});
-        b.params["size"] = RawValue{fmt::format("{}", a.burnin_size), false};
-        b.params["box_opacity"] = RawValue{fmt::format("{}", a.box_opacity), false};
-        spec.nodes.push_back(b);
-        last = "burnin";
-    }
-    spec.nodes.push_back(node("proxy", "writer", last, {{"path", o.proxy}}));
-    OutputPreset fitted = proxy;
-    fitted.fit_width = fitted.fit_height = 0;  // done above, before the burn-ins
-    apply_output_preset(spec, "proxy", fitted);
-    if (a.thumbnails)
-        spec.nodes.push_back(
-            node("thumbnails", "thumbnails", last, {{"poster", o.poster}, {"sheet", o.sheet}}));
-    return spec;
+    return deliverable_graph(d);
 }
 
 }  // namespace

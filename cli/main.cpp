@@ -50,6 +50,8 @@ int run(int argc, char** argv) {
     add("presets", "List the output presets (masters, sequences, review proxies)", add_presets);
     add("verify", "Check files against an ASC MHL history (and the history's own chain)",
         add_verify);
+    add("batch", "Process a shoot day from a job file: grade, QC, sync, masters, proxies, MHL",
+        add_batch);
     add("render", "Run a filter graph: decode once, feed every branch", add_render);
     add("filters", "List built-in and plugin filters with their parameters", add_filters);
 

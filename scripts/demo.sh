@@ -62,4 +62,10 @@ echo "== proxy -> $out/proxies (review-720, burn-ins, thumbnails)"
 "$cinepipe" proxy -q "$out"/dailies/*.mov "$out"/dailies/*.mxf "$out"/dailies/*.mp4 \
   "$out"/dailies/*.mkv -o "$out/proxies" --preset review-720 \
   --burnin "timecode,clip,frame,text=FOR REVIEW ONLY" --thumbnails --overwrite
-echo "demo: done; masters in $out/masters, graph renders in $out/render, QC reports in $out/qc, sync in $out/sync, proxies in $out/proxies"
+# The shoot day as one batch job: per-shot CDLs from samples/grades/day01.ccc, the show LUT,
+# QC, ProRes masters, review proxies, thumbnails, a report and an ASC MHL, two clips at a time.
+echo "== batch samples/jobs/shoot_day.yaml -> $out/batch"
+CINEPIPE_OUT="$out" "$cinepipe" batch "$root/samples/jobs/shoot_day.yaml" -j 2 --overwrite \
+  || echo "(batch exit $?: see $out/batch/day01_report.html)"
+"$cinepipe" verify "$out/batch"
+echo "demo: done; masters in $out/masters, graph renders in $out/render, QC reports in $out/qc, sync in $out/sync, proxies in $out/proxies, the batch in $out/batch"
