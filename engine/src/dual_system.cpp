@@ -18,6 +18,7 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <vector>
 
@@ -34,10 +35,27 @@ constexpr int kCoarseRate = 8000;
 struct FftwFree {
     void operator()(void* p) const { fftwf_free(p); }
 };
+// FFTW's planner (plan creation and destruction) is not thread-safe, only fftwf_execute is
+// (FFTW manual, "Thread safety"); `batch -j` syncs clips at once. The one lock guards the
+// library's own global state, so it is process-wide too.
+std::mutex& fftw_planner() {
+    static std::mutex m;
+    return m;
+}
+
 struct PlanFree {
-    void operator()(fftwf_plan_s* p) const { fftwf_destroy_plan(p); }
+    void operator()(fftwf_plan_s* p) const {
+        const std::lock_guard lock(fftw_planner());
+        fftwf_destroy_plan(p);
+    }
 };
 using Plan = std::unique_ptr<fftwf_plan_s, PlanFree>;
+
+template <typename Make>
+Plan make_plan(Make&& make) {
+    const std::lock_guard lock(fftw_planner());
+    return Plan(make());
+}
 
 // libswresample, fed block by block (its low-pass keeps the 8 kHz copy free of aliasing; once
 // flushed, sample 0 stays at time 0 and nothing is lost at the end).
@@ -179,8 +197,12 @@ Peak gcc_phat(const std::vector<float>& a, const std::vector<float>& b, double r
     std::fill_n(tb.get(), n, 0.0F);
     std::copy(a.begin(), a.end(), ta.get());
     std::copy(b.begin(), b.end(), tb.get());
-    const Plan pa(fftwf_plan_dft_r2c_1d(static_cast<int>(n), ta.get(), fa.get(), FFTW_ESTIMATE));
-    const Plan pb(fftwf_plan_dft_r2c_1d(static_cast<int>(n), tb.get(), fb.get(), FFTW_ESTIMATE));
+    const Plan pa = make_plan([&] {
+        return fftwf_plan_dft_r2c_1d(static_cast<int>(n), ta.get(), fa.get(), FFTW_ESTIMATE);
+    });
+    const Plan pb = make_plan([&] {
+        return fftwf_plan_dft_r2c_1d(static_cast<int>(n), tb.get(), fb.get(), FFTW_ESTIMATE);
+    });
     fftwf_execute(pa.get());
     fftwf_execute(pb.get());
     const auto lo = static_cast<std::size_t>(lo_hz / rate * static_cast<double>(n));
@@ -195,8 +217,9 @@ Peak gcc_phat(const std::vector<float>& a, const std::vector<float>& b, double r
         fa.get()[k][0] = c.real();
         fa.get()[k][1] = c.imag();
     }
-    const Plan inverse(
-        fftwf_plan_dft_c2r_1d(static_cast<int>(n), fa.get(), ta.get(), FFTW_ESTIMATE));
+    const Plan inverse = make_plan([&] {
+        return fftwf_plan_dft_c2r_1d(static_cast<int>(n), fa.get(), ta.get(), FFTW_ESTIMATE);
+    });
     fftwf_execute(inverse.get());
     const float* r = ta.get();
     const auto at = [&](std::int64_t lag) {

@@ -358,6 +358,75 @@ TEST_F(Batch, BadJobsAreOneLineErrorsNamingTheFileAndLine) {
     expect_error("sources: [" + cards_ + "]\n  bad: [\n", "bad.yaml:");
 }
 
+TEST_F(Batch, SyncLaysEachClipsSoundRollInAtTheFoundSample) {
+    // Two sound rolls of speech-like noise; two camera clips whose scratch sound is a quiet,
+    // low-passed, hissy piece of one of them, and a third clip whose sound is in neither.
+    TempDir d;
+    fs::create_directories(d / "rolls");
+    fs::create_directories(d / "cards");
+    for (int roll = 1; roll <= 2; ++roll)
+        cinepipe::test::ffmpeg(
+            "-f lavfi -i \"anoisesrc=color=pink:duration=20:seed=" + std::to_string(10 + roll) +
+            ":sample_rate=48000,volume='0.2+0.8*abs(sin(2*PI*2.3*t)*sin(2*PI*0.7*t))'"
+            ":eval=frame\" -ac 2 -c:a pcm_s24le " +
+            quote(d / ("rolls/T00" + std::to_string(roll) + ".wav")));
+    const auto camera = [&](const std::string& name, const std::string& roll, long start) {
+        cinepipe::test::ffmpeg(
+            "-f lavfi -i testsrc2=size=160x90:rate=24:duration=4 -i " + quote(roll) +
+            " -f lavfi -i anoisesrc=color=white:amplitude=0.02:seed=3:sample_rate=48000:duration=4"
+            " -filter_complex \"[1:a]pan=mono|c0=c0,atrim=start_sample=" +
+            std::to_string(start) +
+            ",asetpts=PTS-STARTPTS,atrim=duration=4,lowpass=f=4000,volume=0.3[s];[s][2:a]amix="
+            "inputs=2:normalize=0[a]\" -map 0:v -map \"[a]\" -c:v prores_ks -c:a pcm_s16le " +
+            quote(d / ("cards/" + name)));
+    };
+    camera("A001C001.mov", d / "rolls/T002.wav", 300000);
+    camera("A001C002.mov", d / "rolls/T001.wav", 123457);
+    cinepipe::test::ffmpeg(
+        "-f lavfi -i testsrc2=size=160x90:rate=24:duration=4 -f lavfi -i "
+        "anoisesrc=color=brown:seed=99:sample_rate=48000:duration=4 -c:v "
+        "prores_ks -c:a pcm_s16le " +
+        quote(d / "cards/A001C003.mov"));
+    const std::string job = d / "sync.yaml";
+    std::ofstream(job) << "name: day01\nsources: [cards]\nsync: {sound_rolls: rolls}\noutputs:\n  folder: out\n"
+                          "  master: {preset: prores-422-hq}\n  proxy: {preset: review-720}\n";
+    const auto r = run_cinepipe("batch " + quote(job) + " -j 2 --progress none");
+    ASSERT_EQ(r.exit_code, 0) << r.output;  // an unmatched clip is a warning, not a failure
+    const json rep = report(d);
+    const auto& c1 = rep["clips"][0];
+    const auto& c2 = rep["clips"][1];
+    const auto& c3 = rep["clips"][2];
+    EXPECT_EQ(fs::path(c1["sync"]["roll"].get<std::string>()).filename(), "T002.wav") << c1;
+    EXPECT_EQ(fs::path(c2["sync"]["roll"].get<std::string>()).filename(), "T001.wav") << c2;
+    // The camera mic's low-pass delays its sound by a few samples: that is the material.
+    EXPECT_NEAR(c1["sync"]["offset_samples"].get<double>(), 300000, 6) << c1;
+    EXPECT_NEAR(c2["sync"]["offset_samples"].get<double>(), 123457, 6) << c2;
+    EXPECT_TRUE(c3["sync"]["roll"].is_null()) << c3;
+    EXPECT_FALSE(c3["warnings"].empty()) << c3;
+    // The master carries the roll's two 24-bit channels, sample for sample what `sync -o`
+    // lays in at the same place; the proxy has them as AAC stereo.
+    const std::string master = d / "out/masters/A001C002.mov";
+    const auto a = ffprobe("-select_streams a -show_entries stream=codec_name,channels " +
+                           quote(master))["streams"];
+    ASSERT_EQ(a.size(), 1U);
+    EXPECT_EQ(a[0]["codec_name"], "pcm_s24le");
+    EXPECT_EQ(a[0]["channels"], 2);
+    const std::string laid = d / "laid.mov";
+    const auto s = run_cinepipe("sync " + quote(d / "cards/A001C002.mov") + " --audio " +
+                                quote(d / "rolls/T001.wav") + " -o " + quote(laid));
+    ASSERT_EQ(s.exit_code, 0) << s.output;
+    const auto audio_md5 = [](const std::string& f) {
+        return cinepipe::test::run_command("ffmpeg -v error -i " + quote(f) + " -map 0:a -f md5 -")
+            .output;
+    };
+    EXPECT_EQ(audio_md5(master), audio_md5(laid));
+    const auto p = ffprobe("-select_streams a -show_entries stream=codec_name,channels " +
+                           quote(d / "out/proxies/A001C002.mp4"))["streams"];
+    ASSERT_EQ(p.size(), 1U);
+    EXPECT_EQ(p[0]["codec_name"], "aac");
+    EXPECT_EQ(p[0]["channels"], 2);
+}
+
 // A throwaway one-node Slurm cluster (scripts/slurm-local.sh), stopped however the test ends.
 class LocalSlurm {
   public:
