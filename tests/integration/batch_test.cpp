@@ -261,22 +261,54 @@ TEST_F(Batch, KilledMidwayThenResumedDeliversEverythingOnceWithNothingPartial) {
 
 TEST_F(Batch, ChangedGradeRedoesOnlyThatClipOnResume) {
     TempDir d;
-    const std::string job = write_job(d, "", "");
+    // The job reads its own copy of the day's .ccc, so the test can change one grade.
+    const std::string ccc = d / "day01.ccc";
+    fs::copy_file(ccc_, ccc);
+    const std::string job = write_job(d);
+    std::string text = cinepipe::test::read_file(job);
+    text.replace(text.find(ccc_), ccc_.size(), ccc);
+    std::ofstream(job) << text;
     ASSERT_EQ(run_cinepipe("batch " + quote(job) + " --progress none").exit_code, 2);
-    const auto before = report(d);
-    // Nothing changed: everything delivered is skipped.
-    const auto same = run_cinepipe("batch " + quote(job) + " --resume --progress json");
-    ASSERT_EQ(same.exit_code, 2) << same.output;
-    int skipped = 0, redone = 0;
-    std::istringstream lines(same.output);
-    for (std::string line; std::getline(lines, line);) {
-        if (line.empty() || line.front() != '{') continue;
-        const json e = json::parse(line);  // every line of --progress json is one JSON object
-        if (e["event"] == "clip_done") (e["status"] == "skipped" ? skipped : redone)++;
+    const auto hashes = [&] {
+        std::map<std::string, std::string> m;
+        for (const auto& c : report(d)["clips"])
+            for (const auto& o : c["outputs"]) m[o["path"].get<std::string>()] = o["xxh64"];
+        return m;
+    };
+    const auto before = hashes();
+    const auto resume = [&](int expect_skipped, int expect_redone) {
+        const auto r = run_cinepipe("batch " + quote(job) + " --resume --progress json");
+        ASSERT_EQ(r.exit_code, 2) << r.output;
+        int skipped = 0, redone = 0;
+        std::istringstream lines(r.output);
+        for (std::string line; std::getline(lines, line);) {
+            if (line.empty() || line.front() != '{') continue;
+            const json e = json::parse(line);  // every line of --progress json is one object
+            if (e["event"] == "clip_done") (e["status"] == "skipped" ? skipped : redone)++;
+        }
+        EXPECT_EQ(skipped, expect_skipped) << r.output;
+        EXPECT_EQ(redone, expect_redone) << r.output;
+        EXPECT_NE(r.output.find("\"event\":\"done\""), std::string::npos) << r.output;
+    };
+    // Nothing changed: every delivered clip is skipped; the corrupt one is tried again.
+    resume(4, 1);
+    // A001C002's slope changes in the .ccc: that clip alone is made again.
+    text = cinepipe::test::read_file(ccc);
+    const std::string old_grade = "<ColorCorrection id=\"A001C002\"><SOPNode><Slope>1.1 ";
+    ASSERT_NE(text.find(old_grade), std::string::npos) << text;
+    text.replace(text.find(old_grade), old_grade.size(),
+                 "<ColorCorrection id=\"A001C002\"><SOPNode><Slope>1.3 ");
+    std::ofstream(ccc) << text;
+    resume(3, 2);
+    const auto after = hashes();
+    ASSERT_EQ(before.size(), after.size());
+    for (const auto& [path, hash] : before) {
+        if (path.find("A001C002") != std::string::npos && path.ends_with(".mov")) {
+            EXPECT_NE(after.at(path), hash) << path;  // the new grade
+        } else if (path.find("A001C002") == std::string::npos) {
+            EXPECT_EQ(after.at(path), hash) << path;  // untouched
+        }
     }
-    EXPECT_EQ(skipped, 4);
-    EXPECT_EQ(redone, 1);  // the corrupt clip is tried again
-    EXPECT_NE(same.output.find("\"event\":\"done\""), std::string::npos) << same.output;
 }
 
 TEST_F(Batch, DryRunValidatesAndPrintsThePlanWithoutWriting) {
@@ -388,8 +420,9 @@ TEST_F(Batch, SyncLaysEachClipsSoundRollInAtTheFoundSample) {
         "prores_ks -c:a pcm_s16le " +
         quote(d / "cards/A001C003.mov"));
     const std::string job = d / "sync.yaml";
-    std::ofstream(job) << "name: day01\nsources: [cards]\nsync: {sound_rolls: rolls}\noutputs:\n  folder: out\n"
-                          "  master: {preset: prores-422-hq}\n  proxy: {preset: review-720}\n";
+    std::ofstream(job)
+        << "name: day01\nsources: [cards]\nsync: {sound_rolls: rolls}\noutputs:\n  folder: out\n"
+           "  master: {preset: prores-422-hq}\n  proxy: {preset: review-720}\n";
     const auto r = run_cinepipe("batch " + quote(job) + " -j 2 --progress none");
     ASSERT_EQ(r.exit_code, 0) << r.output;  // an unmatched clip is a warning, not a failure
     const json rep = report(d);
