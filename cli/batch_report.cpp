@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cinepipe/error.h"
+#include "cinepipe/html_text.h"
 #include "cinepipe/mhl.h"
 #include "cinepipe/version.h"
 
@@ -18,29 +19,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-std::string html_escape(const std::string& s) {
-    std::string out;
-    for (const char c : s) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
-}
+using qc::html_escape;
 
 // Report files are replaced whole: written beside, then renamed.
 void write_whole(const std::string& path, const std::string& text) {

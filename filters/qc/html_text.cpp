@@ -1,4 +1,4 @@
-#include "html_text.h"
+#include "cinepipe/html_text.h"
 
 #include <array>
 #include <cstdint>

@@ -9,7 +9,7 @@
 #include <tuple>
 #include <vector>
 
-#include "html_text.h"
+#include "cinepipe/html_text.h"
 
 namespace cinepipe::qc {
 

@@ -12,9 +12,9 @@
 #include <map>
 #include <optional>
 
+#include "cinepipe/html_text.h"
 #include "cinepipe/qc.h"
 #include "cinepipe/version.h"
-#include "html_text.h"
 #include "qc_html_plots.h"
 
 namespace cinepipe {

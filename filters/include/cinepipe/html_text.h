@@ -1,6 +1,6 @@
 #pragma once
-// Text for the HTML report: escaping (every string from the media is untrusted: a file name
-// or a message can hold markup) and base64 for data: URIs.
+// Text for HTML reports (the QC report, the batch report): escaping (every string from the
+// media is untrusted: a file name or a message can hold markup) and base64 for data: URIs.
 
 #include <string>
 #include <string_view>
