@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
@@ -11,7 +12,7 @@ namespace {
 
 std::string clock(double seconds) {
     if (seconds < 0 || seconds > 1e7) return "--:--";
-    const auto s = static_cast<long>(seconds + 0.5);
+    const long s = std::lround(seconds);
     return s >= 3600 ? fmt::format("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
                      : fmt::format("{}:{:02}", s / 60, s % 60);
 }

@@ -98,14 +98,14 @@ class JobReader {
     }
 
     [[nodiscard]] std::string existing_file(const YAML::Node& n, const std::string& what) const {
-        const std::string p = resolve(expand(n, text(n, what)));
+        std::string p = resolve(expand(n, text(n, what)));
         std::error_code ec;
         if (!fs::is_regular_file(p, ec)) fail(n, fmt::format("{} {}: no such file", what, p));
         return p;
     }
 
     [[nodiscard]] std::string existing_folder(const YAML::Node& n, const std::string& what) const {
-        const std::string p = resolve(expand(n, text(n, what)));
+        std::string p = resolve(expand(n, text(n, what)));
         std::error_code ec;
         if (!fs::is_directory(p, ec)) fail(n, fmt::format("{} {}: no such folder", what, p));
         return p;
