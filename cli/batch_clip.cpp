@@ -20,14 +20,6 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-std::uint64_t fnv1a(const std::string& s, std::uint64_t h = 1469598103934665603ULL) {
-    for (const unsigned char c : s) {
-        h ^= c;
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-
 std::string triplet(const std::array<double, 3>& v) {
     return fmt::format("{:.17g},{:.17g},{:.17g}", v[0], v[1], v[2]);
 }
@@ -131,7 +123,7 @@ std::string clip_fingerprint(const ClipRunContext& ctx, const BatchClip& clip) {
         text += fmt::format("|{}:{}:{}", roll, fs::file_size(roll, ec), file_time_iso(roll));
     text += ctx.plan->job.keep_scratch ? "|scratch" : "";
     text += ctx.plan->job.mhl_md5 ? "|md5" : "";
-    return fmt::format("{:016x}", fnv1a(text));
+    return fmt::format("{:016x}", stable_hash(text));
 }
 
 void remove_stale_temporaries(const BatchClip& clip) {

@@ -16,16 +16,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// FNV-1a: a stable id for a path, the same on every machine of a cluster.
-std::uint64_t fnv1a(const std::string& s) {
-    std::uint64_t h = 1469598103934665603ULL;
-    for (const unsigned char c : s) {
-        h ^= c;
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-
 // ARRI, RED, Sony and Blackmagic names start with the camera roll: A001C003_... -> A001.
 std::string camera_roll(const std::string& name) {
     static const std::regex roll(R"(^([A-Z][0-9]{3})[C_][0-9]{3})");
@@ -66,6 +56,15 @@ std::string list(const std::vector<std::string>& items, std::size_t most = 6) {
 
 }  // namespace
 
+std::uint64_t stable_hash(const std::string& text) {
+    std::uint64_t h = 1469598103934665603ULL;
+    for (const unsigned char c : text) {
+        h ^= c;
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
 std::vector<std::string> BatchClip::outputs() const {
     std::vector<std::string> out;
     for (const auto* p : {&master, &proxy, &poster, &sheet, &qc_json, &qc_html})
@@ -90,7 +89,7 @@ BatchPlan plan_batch(const JobSpec& job) {
         c.index = static_cast<int>(i);
         c.path = job.clips[i];
         c.name = clip_stem(c.path);
-        c.key = fmt::format("{}-{:016x}", c.name, fnv1a(c.path));
+        c.key = fmt::format("{}-{:016x}", c.name, stable_hash(c.path));
         try {
             c.info = probe(c.path, ro);
         } catch (const InputError& e) {

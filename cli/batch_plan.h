@@ -2,6 +2,7 @@
 // A batch's plan: every clip of a job probed, named, matched to its grade, with the paths of
 // everything it will deliver, checked for collisions before any frame is decoded.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,6 +35,10 @@ struct BatchPlan {
     std::vector<std::string> warnings;
     std::int64_t frames_total = 0;
 };
+
+// FNV-1a of a text: an id or fingerprint that is the same on every machine of a cluster
+// (std::hash is not guaranteed to be).
+std::uint64_t stable_hash(const std::string& text);
 
 // Probes every clip and checks what can be checked: grades for every clip (unless the job
 // allows ungraded ones), no two outputs with one name, no output over a source. Throws

@@ -397,6 +397,13 @@ TEST_F(Batch, BadJobsAreOneLineErrorsNamingTheFileAndLine) {
             "grade: {cdl: lonely.ccc}\noutputs:\n  folder: o\n  master: {preset: prores-422-hq}\n",
         "have no grade in");
     expect_error("sources: [" + cards_ + "]\n  bad: [\n", "bad.yaml:");
+    // Command-line mistakes are one line too, before any work.
+    const std::string good = write_job(d);
+    cinepipe::test::expect_one_line_error(
+        run_cinepipe("batch " + quote(good) + " --resume --overwrite"), 2, "not both");
+    cinepipe::test::expect_one_line_error(run_cinepipe("batch " + quote(good) + " --task 9"), 2,
+                                          "--task 9: the job has 5 clips");
+    EXPECT_FALSE(fs::exists(d / "out"));
 }
 
 TEST_F(Batch, SyncLaysEachClipsSoundRollInAtTheFoundSample) {
