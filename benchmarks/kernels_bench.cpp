@@ -1,5 +1,6 @@
-// Per-frame costs of the engine's own stages at 1080p: the synthetic source, pixel-format
-// conversion on the way to each encoder, and decoding through MediaReader.
+// Per-frame costs of the engine's own stages: the synthetic source, pixel-format conversion
+// on the way to each encoder, decoding through MediaReader, and the colour kernels (OCIO's
+// exact CPU path against the lattice: portable, AVX2, and the fused YUV strip pass).
 
 #include <benchmark/benchmark.h>
 
@@ -13,6 +14,7 @@
 #include "cinepipe/media_reader.h"
 #include "cinepipe/samples.h"
 #include "cinepipe/transcode.h"
+#include "lut3d.h"
 
 namespace cinepipe {
 namespace {
@@ -74,7 +76,7 @@ BENCHMARK(BM_DecodeProresHq)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->Use
 
 // The grading kernel alone: a 33^3 .cube, tetrahedral, through the engine's ColorProcessor
 // (OCIO's CPU path, in strips) on one 1080p float RGB frame, in Mpixel/s per thread.
-void BM_GradeLut33(benchmark::State& state) {
+std::filesystem::path write_bench_cube() {
     const auto cube = std::filesystem::temp_directory_path() / "cinepipe_bench_33.cube";
     {
         std::ofstream out(cube);
@@ -88,10 +90,32 @@ void BM_GradeLut33(benchmark::State& state) {
                         << " " << std::sqrt(0.3 * G + 0.7 * B) << "\n";
                 }
     }
+    return cube;
+}
+
+ColorPipeline bench_grade(const std::filesystem::path& cube, bool exact, bool with_cdl = false) {
     ColorOp op;
     op.kind = ColorOp::Kind::Lut;
     op.lut = cube.string();
-    const auto processor = ColorProcessor::create({{}, {op}});
+    ColorPipeline p{{}, {op}, exact};
+    if (with_cdl) {
+        ColorOp cdl;
+        cdl.kind = ColorOp::Kind::Cdl;
+        cdl.cdl.slope = {1.1, 0.97, 0.92};
+        cdl.cdl.offset = {0.01, 0.0, -0.01};
+        cdl.cdl.power = {1.05, 1.0, 0.97};
+        cdl.cdl.saturation = 0.9;
+        p.ops.insert(p.ops.begin(), cdl);
+    }
+    return p;
+}
+
+// A float RGB frame graded in -> out: arg 0 exact OCIO, 1 the lattice; arg 2: CDL + LUT.
+void BM_GradeLut33(benchmark::State& state) {
+    const auto cube = write_bench_cube();
+    const auto processor =
+        ColorProcessor::create(bench_grade(cube, state.range(0) == 0, state.range(1) == 1));
+    state.SetLabel(processor->fast_path().describe());
     auto source = make_synthetic_source(hd(1));
     ConverterOptions o;
     o.format = PixelFormat::Gbrpf32;
@@ -106,7 +130,92 @@ void BM_GradeLut33(benchmark::State& state) {
         benchmark::Counter(1920.0 * 1080.0 * double(state.iterations()) / 1e6, benchmark::Counter::kIsRate);
     std::filesystem::remove(cube);
 }
-BENCHMARK(BM_GradeLut33)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_GradeLut33)
+    ->ArgNames({"fast", "cdl"})
+    ->Args({0, 0})
+    ->Args({1, 0})
+    ->Args({0, 1})
+    ->Args({1, 1})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+// The tetrahedral kernel alone on 1080p planar float RGB: arg 0 portable, 1 AVX2.
+void BM_LatticeKernel(benchmark::State& state) {
+    lut::Lattice lattice;
+    lattice.size = 33;
+    lattice.nodes.resize(33 * 33 * 33 * 4);
+    for (std::size_t i = 0; i < lattice.nodes.size(); ++i)
+        lattice.nodes[i] = static_cast<float>((i * 7919) % 1000) / 1000.0f;
+    const int n = 1920 * 1080;
+    std::vector<float> r(n), g(n), b(n), out(3 * static_cast<std::size_t>(n));
+    // A graded picture's values, not a ramp: neighbours differ, as in real footage.
+    for (int i = 0; i < n; ++i) {
+        r[i] = static_cast<float>((i * 37) % 1021) / 1020.0f;
+        g[i] = static_cast<float>((i * 53) % 1019) / 1018.0f;
+        b[i] = static_cast<float>((i * 71) % 1013) / 1012.0f;
+    }
+    const bool avx2 = state.range(0) == 1;
+    if (avx2 && !lut::avx2_available()) {
+        state.SkipWithError("no AVX2 on this CPU");
+        return;
+    }
+    for (auto _ : state) {
+        if (avx2)
+            lut::apply_avx2(lattice, r.data(), g.data(), b.data(), out.data(), out.data() + n,
+                            out.data() + 2 * n, n, nullptr);
+        else
+            lut::apply_scalar(lattice, r.data(), g.data(), b.data(), out.data(), out.data() + n,
+                              out.data() + 2 * n, n, nullptr);
+        benchmark::DoNotOptimize(out.data());
+    }
+    state.counters["Mpix/s"] =
+        benchmark::Counter(double(n) * double(state.iterations()) / 1e6, benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_LatticeKernel)->ArgName("avx2")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// One 4K 10-bit 4:2:2 frame graded (33^3 LUT): arg 0, the exact path as the colour node ran it
+// before (swscale to float RGB, OCIO, swscale back); arg 1, the fused YUV strip pass.
+void BM_Grade4kYuv422p10(benchmark::State& state) {
+    const auto cube = write_bench_cube();
+    const bool fast = state.range(0) == 1;
+    const auto processor = ColorProcessor::create(bench_grade(cube, !fast));
+    SyntheticOptions o;
+    o.width = 3840;
+    o.height = 2160;
+    o.frames = 30;
+    auto source = make_synthetic_source(o);
+    FramePtr in;
+    for (int i = 0; i < 30; ++i) in = source->next()->video;
+    FramePool pool(in->format, in->width, in->height, 2);
+    auto out = pool.acquire();
+    ConverterOptions to_rgb;
+    to_rgb.format = PixelFormat::Gbrpf32;
+    to_rgb.width = in->width;
+    to_rgb.height = in->height;
+    FrameConverter rgb_converter(to_rgb);
+    ConverterOptions back;
+    back.format = in->format;
+    back.width = in->width;
+    back.height = in->height;
+    back.range = in->tags.range;
+    back.matrix = in->tags.matrix;
+    FrameConverter yuv_converter(back);
+    FramePool rgb_pool(PixelFormat::Gbrpf32, in->width, in->height, 2);
+    for (auto _ : state) {
+        if (fast) {
+            processor->apply_yuv(*in, *out);
+        } else {
+            const FramePtr rgb = rgb_converter.convert(in);
+            auto graded = rgb_pool.acquire();
+            copy_frame_props(*rgb, *graded);
+            processor->apply(*rgb, *graded);
+            benchmark::DoNotOptimize(yuv_converter.convert(graded));
+        }
+    }
+    state.counters["fps"] = benchmark::Counter(double(state.iterations()), benchmark::Counter::kIsRate);
+    std::filesystem::remove(cube);
+}
+BENCHMARK(BM_Grade4kYuv422p10)->ArgName("fused")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 }  // namespace cinepipe

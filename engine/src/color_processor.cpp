@@ -7,12 +7,16 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <sstream>
 
 #include "cinepipe/color.h"
 #include "cinepipe/error.h"
 #include "color_config.h"
+#include "cdl_kernel.h"
+#include "color_fast_path.h"
+#include "yuv_grade.h"
 
 namespace cinepipe {
 
@@ -157,7 +161,53 @@ int strip_rows(int width) {
     return std::max(1, (256 * 1024) / std::max(1, width * 12));
 }
 
+bool exact_requested(const ColorPipeline& pipeline) {
+    if (pipeline.exact) return true;
+    const char* env = std::getenv("CINEPIPE_EXACT_COLOR");
+    return env && *env && std::string(env) != "0";
+}
+
+// Applies OCIO on the pixels `indices` of planar rows, packed: the ones the lattice leaves to
+// the exact path.
+void apply_exact_at(const OCIO::CPUProcessor& cpu, const std::vector<int>& indices, float* r,
+                    float* g, float* b, std::vector<float>& packed) {
+    if (indices.empty()) return;
+    packed.resize(indices.size() * 3);
+    for (std::size_t i = 0; i < indices.size(); ++i) {
+        const auto p = static_cast<std::size_t>(indices[i]);
+        packed[3 * i] = r[p];
+        packed[3 * i + 1] = g[p];
+        packed[3 * i + 2] = b[p];
+    }
+    OCIO::PackedImageDesc desc(packed.data(), static_cast<long>(indices.size()), 1, 3);
+    cpu.apply(desc);
+    for (std::size_t i = 0; i < indices.size(); ++i) {
+        const auto p = static_cast<std::size_t>(indices[i]);
+        r[p] = packed[3 * i];
+        g[p] = packed[3 * i + 1];
+        b[p] = packed[3 * i + 2];
+    }
+}
+
 }  // namespace
+
+std::string ColorFastPath::describe() const {
+    switch (kind) {
+        case Kind::Lut:
+            return fmt::format("fast: {0}x{0}x{0} LUT, tetrahedral", size);
+        case Kind::Baked:
+            return fmt::format("fast: baked {0}x{0}x{0} lattice, max error {1:.5f}", size,
+                               max_error);
+        case Kind::LutAfterOcio:
+            return fmt::format("fast: OCIO, then a {0}x{0}x{0} LUT, tetrahedral", size);
+        case Kind::Cdl:
+            return size ? fmt::format("fast: CDL, then a {0}x{0}x{0} LUT, tetrahedral", size)
+                        : std::string("fast: CDL");
+        case Kind::Exact:
+            break;
+    }
+    return "exact OCIO" + (reason.empty() ? std::string() : " (" + reason + ")");
+}
 
 bool Cdl::is_identity() const {
     return slope == std::array<double, 3>{1, 1, 1} && offset == std::array<double, 3>{0, 0, 0} &&
@@ -188,6 +238,24 @@ std::array<double, 3> parse_triplet(const std::string& text) {
 struct ColorProcessor::Impl {
     OCIO::ConstCPUProcessorRcPtr cpu;
     bool noop = false;
+    ColorFastPath fast;
+    FastPathChoice stages;  // fast() false: the exact path
+
+    // The fast path in place on one row of planar RGB: OCIO's part, the CDL, the lattice, then
+    // OCIO again for the pixels the lattice leaves to it. `outside`, `packed`: scratch.
+    void fast_row(float* r, float* g, float* b, int n, std::vector<int>& outside,
+                  std::vector<float>& packed) const {
+        if (stages.prefix) {
+            OCIO::PlanarImageDesc desc(r, g, b, nullptr, n, 1);
+            stages.prefix->apply(desc);
+        }
+        if (stages.cdl) lut::apply_cdl(*stages.cdl, r, g, b, n);
+        if (stages.lattice) {
+            outside.clear();
+            lut::apply(*stages.lattice, r, g, b, r, g, b, n, &outside);
+            apply_exact_at(*cpu, outside, r, g, b, packed);
+        }
+    }
     std::string description;
     std::optional<ColorTags> output_tags;
 };
@@ -320,6 +388,14 @@ std::shared_ptr<const ColorProcessor> ColorProcessor::create(const ColorPipeline
         const auto processor = c.config->getProcessor(group);
         p->impl_->cpu = processor->getDefaultCPUProcessor();
         p->impl_->noop = p->impl_->cpu->isNoOp();
+        if (p->impl_->noop) {
+            p->impl_->fast.reason = "nothing to do";
+        } else if (exact_requested(pipeline)) {
+            p->impl_->fast.reason = "exact path requested";
+        } else {
+            p->impl_->stages = choose_fast_path(*processor, *p->impl_->cpu);
+            p->impl_->fast = p->impl_->stages.info;
+        }
     } catch (const OCIO::Exception& e) {
         throw InputError(fmt::format("{}: cannot build the colour pipeline ({}): {}", c.source,
                                      join(steps), ocio_reason(e.what())));
@@ -332,6 +408,16 @@ std::shared_ptr<const ColorProcessor> ColorProcessor::create(const ColorPipeline
 void ColorProcessor::apply(float* r, float* g, float* b, float* a, int width, int rows,
                            std::ptrdiff_t stride_bytes) const {
     if (impl_->noop || rows <= 0) return;
+    if (impl_->stages.fast()) {
+        std::vector<int> outside;
+        std::vector<float> packed;
+        const auto at = [stride_bytes](float* p, int y) {
+            return reinterpret_cast<float*>(reinterpret_cast<std::uint8_t*>(p) + y * stride_bytes);
+        };
+        for (int y = 0; y < rows; ++y)
+            impl_->fast_row(at(r, y), at(g, y), at(b, y), width, outside, packed);
+        return;
+    }
     OCIO::PlanarImageDesc desc(r, g, b, a, width, rows, OCIO::BIT_DEPTH_F32, sizeof(float),
                                stride_bytes);
     impl_->cpu->apply(desc);
@@ -361,8 +447,27 @@ void ColorProcessor::apply(const VideoFrame& in, VideoFrame& out) const {
     if (!ok_format || in.width != out.width || in.height != out.height)
         throw std::logic_error(
             "ColorProcessor::apply needs two planar float RGB frames of one size");
-    const int step = strip_rows(in.width);
     const bool alpha = in.format == PixelFormat::Gbrapf32;
+    if (impl_->stages.fast()) {
+        std::vector<int> outside;
+        std::vector<float> packed;
+        for (int y = 0; y < in.height; ++y) {
+            const auto src = [&](int plane) {
+                return reinterpret_cast<const float*>(
+                    in.plane(plane) + static_cast<std::ptrdiff_t>(y) *
+                                          in.stride[static_cast<std::size_t>(plane)]);
+            };
+            const auto dst = [&](int plane) {
+                return reinterpret_cast<float*>(
+                    out.mutable_plane(plane) + static_cast<std::ptrdiff_t>(y) *
+                                                   out.stride[static_cast<std::size_t>(plane)]);
+            };
+            for (int p = 0; p < (alpha ? 4 : 3); ++p) std::copy_n(src(p), in.width, dst(p));
+            impl_->fast_row(dst(2), dst(0), dst(1), in.width, outside, packed);
+        }
+        return;
+    }
+    const int step = strip_rows(in.width);
     for (int y = 0; y < in.height; y += step) {
         const int rows = std::min(step, in.height - y);
         const auto at = [y](const VideoFrame& f, int plane) {
@@ -378,6 +483,25 @@ void ColorProcessor::apply(const VideoFrame& in, VideoFrame& out) const {
                                   out.stride[0]);
         impl_->cpu->apply(src, dst);
     }
+}
+
+bool ColorProcessor::apply_yuv(const VideoFrame& in, VideoFrame& out) const {
+    if (!impl_->stages.fast() || in.format != out.format || in.width != out.width ||
+        in.height != out.height)
+        return false;
+    const auto coding = lut::yuv_coding_for(in);
+    if (!coding) return false;
+    const Impl& impl = *impl_;
+    lut::grade_yuv(*coding, in, out, [&impl](float* r, float* g, float* b, int n) {
+        thread_local std::vector<int> outside;
+        thread_local std::vector<float> packed;
+        impl.fast_row(r, g, b, n, outside, packed);
+    });
+    return true;
+}
+
+const ColorFastPath& ColorProcessor::fast_path() const {
+    return impl_->fast;
 }
 
 bool ColorProcessor::is_noop() const {

@@ -122,6 +122,9 @@ FramePtr ColorNode::process_strips(const FramePtr& in) {
     auto out = pool_->acquire();
     copy_frame_props(*in, *out);
     out->tags = out_tags_;
+    // The lattice path grades the YUV rows directly; otherwise bands go through swscale and
+    // OCIO.
+    if (processor_->apply_yuv(*in, *out)) return out;
     const int step = strips_->rows;
     for (int y = 0; y < in->height; y += step) {
         const int rows = std::min(step, in->height - y);

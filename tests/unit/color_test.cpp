@@ -84,12 +84,14 @@ double max_difference(const std::vector<float>& ref, const VideoFrame& f) {
     return worst;
 }
 
-// Our processor on one frame (strips, planar) against OCIO's on the same RGB.
-double compare_with_ocio(const ColorPipeline& ours, const OCIO::ConstProcessorRcPtr& theirs) {
+// Our processor's exact path on one frame (strips, planar) against OCIO's on the same RGB.
+// (The lattice path is compared with this one in color_fast_path_test.cpp.)
+double compare_with_ocio(ColorPipeline ours, const OCIO::ConstProcessorRcPtr& theirs) {
     FramePool pool(PixelFormat::Gbrpf32, 193, 111, 2);  // odd sizes: strips must not care
     const VideoFrame in = random_frame(pool, 7);
     const auto ref = ocio_reference(theirs, in);
     auto out = pool.acquire();
+    ours.exact = true;
     ColorProcessor::create(ours)->apply(in, *out);
     return max_difference(ref, *out);
 }
@@ -150,7 +152,7 @@ TEST(Color, CdlFollowsTheAscFormulaOnKnownValues) {
     *px(2) = 0.3f;  // R
     *px(0) = 0.5f;  // G
     *px(1) = 0.8f;  // B
-    ColorProcessor::create({{}, {op}})->apply(*f);
+    ColorProcessor::create({{}, {op}, /*exact=*/true})->apply(*f);
     EXPECT_NEAR(*px(2), 0.7, 1e-5);   // 0.3 * 2 + 0.1
     EXPECT_NEAR(*px(0), 0.25, 1e-5);  // 0.5 ^ 2
     EXPECT_NEAR(*px(1), 0.4, 1e-5);   // 0.8 * 0.5
@@ -167,7 +169,7 @@ TEST(Color, ConfigConversionEqualsOcio) {
     FramePool pool(PixelFormat::Gbrpf32, 64, 32, 2);
     const VideoFrame in = random_frame(pool, 3);
     auto out = pool.acquire();
-    const auto processor = ColorProcessor::create({{}, {op}});
+    const auto processor = ColorProcessor::create({{}, {op}, /*exact=*/true});
     processor->apply(in, *out);
     std::istringstream text(default_ocio_config_text());
     const auto config = OCIO::Config::CreateFromStream(text);

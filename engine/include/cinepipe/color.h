@@ -60,6 +60,22 @@ struct ColorPipeline {
     // (samples/ocio/config.ocio, compiled in).
     std::string config;
     std::vector<ColorOp> ops;  // applied in order
+    // Always OCIO's exact CPU path, never the lattice (also forced for every processor by
+    // CINEPIPE_EXACT_COLOR=1 in the environment, for comparisons).
+    bool exact = false;
+};
+
+// How a processor runs (docs/PERFORMANCE.md): OCIO's exact CPU path, or a 3D lattice with a
+// vectorised tetrahedral kernel, either taken as is from the chain (it is one 3D LUT; or it
+// ends in one, and OCIO runs what comes before) or baked from OCIO's results and kept only
+// when its measured error is within 0.1% of full scale.
+struct ColorFastPath {
+    enum class Kind : std::uint8_t { Exact, Lut, Cdl, Baked, LutAfterOcio };
+    Kind kind = Kind::Exact;
+    int size = 0;             // lattice nodes per axis
+    double max_error = 0;     // largest |lattice - OCIO| seen while validating, 0..1 scale
+    std::string reason;       // why the exact path (or this lattice) was chosen
+    [[nodiscard]] std::string describe() const;
 };
 
 class ColorProcessor {
@@ -82,7 +98,14 @@ class ColorProcessor {
     void apply(float* r, float* g, float* b, float* a, int width, int rows,
                std::ptrdiff_t stride_bytes) const;
 
+    // One YUV frame (4:4:4 or 4:2:2, BT.709/601/2020 matrix) graded into `out` (same format
+    // and size) in one fused pass per row, without a float frame. Returns false, writing
+    // nothing, when the lattice path does not apply (exact chain, 4:2:0, another matrix).
+    // Thread-safe.
+    bool apply_yuv(const VideoFrame& in, VideoFrame& out) const;
+
     [[nodiscard]] bool is_noop() const;
+    [[nodiscard]] const ColorFastPath& fast_path() const;
     // One line: "ARRI LogC3 (EI800) / AWG -> Rec.1886 Rec.709 - Display; CDL A001; LUT show.cube"
     [[nodiscard]] const std::string& description() const;
     // The primaries and transfer the output carries after the chain's last colour-space or
