@@ -14,14 +14,18 @@ GraphSpec deliverable_graph(const DeliverableSpec& d) {
         if (d.keep_scratch) source.params["keep_scratch"] = RawValue{"true", false};
     }
     spec.nodes.push_back(source);
-    const std::string graded = add_grade_nodes(spec, d.grade, "source", d.input);
+    // Without a master, a proxy is graded after its fit, as grading systems grade a timeline
+    // smaller than its sources: the same look on a quarter of the pixels of a 4K source.
+    // With a master, both share the one grade at full size.
+    const bool grade_after_fit = !d.master && d.proxy && d.proxy->fit_width > 0;
+    std::string last = "source";
+    if (!grade_after_fit) last = add_grade_nodes(spec, d.grade, "source", d.input);
     // The master is the graded picture at full size; the proxy adds the burn-ins after its
     // own fit (so the text is sized for the proxy), and the thumbnails show what it shows.
     if (d.master) {
-        spec.nodes.push_back(node("master", "writer", graded, {{"path", d.master_path}}));
+        spec.nodes.push_back(node("master", "writer", last, {{"path", d.master_path}}));
         apply_output_preset(spec, "master", *d.master);
     }
-    std::string last = graded;
     if (d.proxy && d.proxy->fit_width > 0) {
         NodeSpec fit = node("proxy_fit", "scale", last, {});
         fit.params["width"] = RawValue{std::to_string(d.proxy->fit_width), false};
@@ -29,6 +33,7 @@ GraphSpec deliverable_graph(const DeliverableSpec& d) {
         fit.params["fit"] = RawValue{"true", false};
         spec.nodes.push_back(fit);
         last = "proxy_fit";
+        if (grade_after_fit) last = add_grade_nodes(spec, d.grade, last, d.input);
     }
     if (d.proxy && !d.burnin.empty()) {
         NodeSpec b = node("burnin", "burnin", last, {{"items", d.burnin}, {"font", d.font}});
