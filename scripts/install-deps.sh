@@ -17,8 +17,8 @@ packages=(
   libpugixml-dev
   # ASC MHL checksum histories: xxHash (xxh64/xxh3/xxh128); xxhsum is the tests' oracle
   libxxhash-dev xxhash
-  # burn-ins and contact sheets: the font (DejaVu Sans Mono) FreeType renders through OIIO
-  fonts-dejavu-core
+  # burn-ins and contact sheets: FreeType renders the text; the font is DejaVu Sans Mono
+  libfreetype-dev fonts-dejavu-core
   # scheduling, CLI, JSON, formatting
   libtbb-dev libcli11-dev nlohmann-json3-dev libfmt-dev libyaml-cpp-dev
   # tests and benchmarks (ffmpeg/ffprobe are the tests' independent oracle)
