@@ -6,7 +6,8 @@ set -euo pipefail
 packages=(
   # build
   build-essential cmake pkg-config git
-  # media I/O and colour: FFmpeg 5.1 libav*, OpenImageIO 2.4, OpenColorIO 2.1
+  # media I/O and colour: FFmpeg 5.1 libav*, OpenImageIO 2.4 (image sequences only, in the
+  # cinepipe_oiio module), OpenColorIO 2.1
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev
   libopenimageio-dev openimageio-tools libopencolorio-dev
   # audio QC: EBU R128 / BS.1770 loudness and true peak
