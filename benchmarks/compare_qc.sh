@@ -12,8 +12,8 @@ trap 'rm -rf "$work"' EXIT
 # shellcheck source=measure.sh
 source "$(dirname "${BASH_SOURCE[0]}")/measure.sh"
 
-# cinepipe's fixed start-up (loading OpenImageIO's ~260 shared libraries) is measured apart,
-# so the per-frame cost can be compared too.
+# cinepipe's fixed start-up (before issue 9 mostly OpenImageIO's ~260 shared libraries, which
+# only image-sequence jobs load now) is measured apart, so the per-frame cost can be compared.
 read -r st _ < <(measure "$cinepipe" --version)
 printf 'cinepipe start-up: %.2f s\n' "$st"
 printf '%-28s %10s %10s %10s %12s %14s %12s %10s %10s\n' case qc_s decode_s chain_s \

@@ -6,7 +6,8 @@ set -euo pipefail
 packages=(
   # build
   build-essential cmake pkg-config git
-  # media I/O and colour: FFmpeg 5.1 libav*, OpenImageIO 2.4, OpenColorIO 2.1
+  # media I/O and colour: FFmpeg 5.1 libav*, OpenImageIO 2.4 (image sequences only, in the
+  # cinepipe_oiio module), OpenColorIO 2.1
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev
   libopenimageio-dev openimageio-tools libopencolorio-dev
   # audio QC: EBU R128 / BS.1770 loudness and true peak
@@ -17,8 +18,8 @@ packages=(
   libpugixml-dev
   # ASC MHL checksum histories: xxHash (xxh64/xxh3/xxh128); xxhsum is the tests' oracle
   libxxhash-dev xxhash
-  # burn-ins and contact sheets: the font (DejaVu Sans Mono) FreeType renders through OIIO
-  fonts-dejavu-core
+  # burn-ins and contact sheets: FreeType renders the text; the font is DejaVu Sans Mono
+  libfreetype-dev fonts-dejavu-core
   # scheduling, CLI, JSON, formatting
   libtbb-dev libcli11-dev nlohmann-json3-dev libfmt-dev libyaml-cpp-dev
   # tests and benchmarks (ffmpeg/ffprobe are the tests' independent oracle)

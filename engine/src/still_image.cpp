@@ -1,77 +1,24 @@
-// Text through OpenImageIO's render_text (FreeType); stills through ImageOutput. OIIO does not
-// promise that its text rendering is thread-safe, so each renderer serialises its calls.
+// Stills: written atomically from the bytes still_encoder.h makes, and contact sheets. The
+// text renderer is text_renderer.cpp.
 
 #include "cinepipe/still_image.h"
 
-#include <OpenImageIO/imagebuf.h>
-#include <OpenImageIO/imagebufalgo.h>
-#include <OpenImageIO/imageio.h>
-#include <fmt/format.h>
-
 #include <algorithm>
-#include <array>
+#include <cctype>
+#include <cmath>
 #include <filesystem>
-#include <mutex>
+#include <fstream>
+#include <stdexcept>
 
 #include "atomic_file.h"
 #include "cinepipe/error.h"
+#include "still_encoder.h"
 
 namespace cinepipe {
 
 namespace {
 namespace fs = std::filesystem;
-using OIIO::ImageBuf;
-using OIIO::ImageSpec;
-using OIIO::ROI;
-using OIIO::TypeDesc;
 }  // namespace
-
-struct TextRenderer::Impl {
-    std::string font;
-    int size = 0;
-    int ascent = 0;   // pixels above the baseline every mask reserves
-    int descent = 0;  // and below it
-    mutable std::mutex mutex;
-};
-
-TextRenderer::TextRenderer(std::string font, int pixel_size) : impl_(std::make_unique<Impl>()) {
-    impl_->font = std::move(font);
-    impl_->size = std::max(pixel_size, 4);
-    // The tallest and deepest glyphs fix the box, so every text shares one baseline.
-    const ROI ref = OIIO::ImageBufAlgo::text_size("Ag|0:;", impl_->size, impl_->font);
-    if (!ref.defined())
-        throw InputError(impl_->font + ": cannot render text with this font (" + OIIO::geterror() +
-                         ")");
-    impl_->ascent = std::max(-ref.ybegin, 1);
-    impl_->descent = std::max(ref.yend, 0);
-}
-
-TextRenderer::~TextRenderer() = default;
-
-int TextRenderer::height() const {
-    return impl_->ascent + impl_->descent;
-}
-
-TextMask TextRenderer::render(const std::string& text) const {
-    const std::lock_guard lock(impl_->mutex);
-    TextMask mask;
-    mask.height = height();
-    if (text.empty()) return mask;
-    const ROI box = OIIO::ImageBufAlgo::text_size(text, impl_->size, impl_->font);
-    if (!box.defined()) return mask;
-    const int left = std::min(box.xbegin, 0);
-    mask.width = box.xend - left + 1;
-    ImageBuf buf(ImageSpec(mask.width, mask.height, 1, TypeDesc::FLOAT));
-    OIIO::ImageBufAlgo::zero(buf);
-    const std::array<float, 1> white{1.0F};
-    OIIO::ImageBufAlgo::render_text(buf, -left, impl_->ascent, text, impl_->size, impl_->font,
-                                    white);
-    mask.coverage.resize(static_cast<std::size_t>(mask.width) *
-                         static_cast<std::size_t>(mask.height));
-    buf.get_pixels(ROI(0, mask.width, 0, mask.height, 0, 1, 0, 1), TypeDesc::FLOAT,
-                   mask.coverage.data());
-    return mask;
-}
 
 std::string default_burnin_font() {
     for (const char* p : {"/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf",
@@ -86,17 +33,24 @@ std::string default_burnin_font() {
 }
 
 namespace {
-void check_extension(const std::string& path) {
+std::string lower_extension(const std::string& path) {
     std::string ext = fs::path(path).extension().string();
     std::transform(ext.begin(), ext.end(), ext.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return ext;
+}
+
+// True for .jpg/.jpeg, false for .png; throws for anything else.
+bool is_jpeg(const std::string& path) {
+    const std::string ext = lower_extension(path);
     if (ext != ".jpg" && ext != ".jpeg" && ext != ".png")
         throw OutputError(path + ": stills are written as .jpg or .png");
+    return ext != ".png";
 }
 }  // namespace
 
 void check_still_target(const std::string& path, bool overwrite) {
-    check_extension(path);
+    (void)is_jpeg(path);
     check_output_target(path, overwrite);
 }
 
@@ -105,18 +59,18 @@ struct StillFile::Impl {
 };
 
 StillFile::StillFile(const std::string& path, const RgbImage& image, bool overwrite) {
-    check_extension(path);
+    const bool jpeg = is_jpeg(path);
     impl_ = std::make_unique<Impl>(Impl{AtomicFile(path, overwrite)});
-    const std::string& temp = impl_->file.temp_path();
-    auto out = OIIO::ImageOutput::create(temp);
-    if (!out)
-        throw OutputError(path + ": cannot create the image writer (" + OIIO::geterror() + ")");
-    ImageSpec spec(image.width, image.height, 3, TypeDesc::UINT8);
-    spec.attribute("CompressionQuality", 90);
-    spec.attribute("oiio:ColorSpace", "sRGB");
-    if (!out->open(temp, spec) || !out->write_image(TypeDesc::UINT8, image.rgb.data()) ||
-        !out->close())
-        throw OutputError(path + ": cannot write (" + out->geterror() + ")");
+    std::string bytes;
+    try {
+        bytes = jpeg ? encode_jpeg(image) : encode_png(image);
+    } catch (const std::runtime_error& e) {
+        throw OutputError(path + ": " + e.what());
+    }
+    std::ofstream out(impl_->file.temp_path(), std::ios::binary | std::ios::trunc);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    out.close();
+    if (!out) throw OutputError(path + ": cannot write " + impl_->file.temp_path());
 }
 
 StillFile::~StillFile() = default;
@@ -148,7 +102,7 @@ RgbImage make_contact_sheet(const std::vector<ContactSheetCell>& cells, int colu
             for (int x = 0; x < m.width; ++x) {
                 const int sx = x0 + x, sy = y0 + y;
                 if (sx < 0 || sy < 0 || sx >= sheet.width || sy >= sheet.height) continue;
-                const float a = m.coverage[static_cast<std::size_t>(y * m.width + x)];
+                const float a = m.coverage[static_cast<std::size_t>(y) * m.width + x];
                 for (int c = 0; c < 3; ++c) {
                     auto& v = sheet.rgb[(static_cast<std::size_t>(sy) * sheet.width + sx) * 3 + c];
                     v = static_cast<std::uint8_t>(std::lround(v * (1 - a) + 235 * a));

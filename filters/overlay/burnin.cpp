@@ -1,8 +1,8 @@
 // burnin: source timecode, clip/reel name, frame counter and custom text drawn into the
 // picture, each on a translucent box, for review copies. Text is rendered by the engine
-// (FreeType via OpenImageIO) to coverage masks: the fixed texts once, the timecode and frame
-// number per frame. Drawing blends towards white (text) and black (box) in the frame's own
-// format, so no conversion is needed before an encoder.
+// (FreeType, engine/src/text_renderer.cpp) to coverage masks: the fixed texts once, the
+// timecode and frame number per frame. Drawing blends towards white (text) and black (box) in
+// the frame's own format, so no conversion is needed before an encoder.
 
 #include <fmt/format.h>
 

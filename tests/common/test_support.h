@@ -114,6 +114,31 @@ inline std::vector<std::string> framemd5_hashes(const std::string& text) {
     return out;
 }
 
+// A still (JPEG, PNG, TIFF ...) decoded by ffmpeg to 8-bit RGB: the independent oracle for
+// what the engine writes. width 0 when ffprobe or ffmpeg cannot read it.
+struct DecodedImage {
+    int width = 0;
+    int height = 0;
+    std::string rgb;  // width * height * 3 bytes, rows top to bottom
+};
+
+inline DecodedImage decode_rgb24(const std::string& path) {
+    DecodedImage img;
+    const CommandResult size = run_command(
+        "ffprobe -v error -select_streams v:0 -show_entries stream=width,height -of csv=p=0:s=x " +
+        quote(path));
+    if (size.exit_code != 0 ||
+        std::sscanf(size.output.c_str(), "%dx%d", &img.width, &img.height) != 2)
+        return {};
+    const CommandResult pixels = run_command("ffmpeg -v error -i " + quote(path) +
+                                             " -frames:v 1 -f rawvideo -pix_fmt rgb24 -");
+    if (pixels.exit_code != 0 ||
+        pixels.output.size() != static_cast<std::size_t>(img.width) * img.height * 3)
+        return {};
+    img.rgb = pixels.output;
+    return img;
+}
+
 // A 3D .cube with a strong, non-separable look (channel cross-talk and curves), so LUT
 // tests see every interpolation path.
 inline void write_test_cube(const std::string& path, int n = 17) {

@@ -1,8 +1,10 @@
-// Image-sequence naming, reading and writing through OpenImageIO. Fixtures are written at
-// run time into a fresh temporary folder that is removed afterwards.
+// Image-sequence naming, reading and writing through OpenImageIO (the cinepipe_oiio module).
+// Fixtures are written at run time into a fresh temporary folder that is removed afterwards.
+// Other tools' files are written, and headers read back, with oiiotool (openimageio-tools), so
+// this test links no OpenImageIO of its own, as the cinepipe binary does not.
 
-#include <OpenImageIO/imageio.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -11,7 +13,9 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -116,34 +120,51 @@ ColorTags read_tags(const std::string& pattern) {
     return stream;
 }
 
-// A file as another tool would write it: OpenImageIO with only the attributes given.
-void write_foreign_file(const std::string& path, OIIO::TypeDesc type,
+// A file as another tool would write it: oiiotool with only the attributes given, grey pixels
+// of `type` (oiiotool's data type name: half, uint16 ...).
+void write_foreign_file(const std::string& path, const std::string& type,
                         const std::vector<std::pair<std::string, std::string>>& strings = {},
                         const float* chromaticities = nullptr) {
-    constexpr int kW = 8;
-    constexpr int kH = 4;
-    OIIO::ImageSpec spec(kW, kH, 3, type);
-    for (const auto& [name, value] : strings) spec.attribute(name, value);
-    if (chromaticities)
-        spec.attribute("chromaticities", OIIO::TypeDesc(OIIO::TypeDesc::FLOAT, 8), chromaticities);
-    auto out = OIIO::ImageOutput::create(path);
-    ASSERT_TRUE(out) << OIIO::geterror();
-    ASSERT_TRUE(out->open(path, spec)) << out->geterror();
-    std::vector<float> pixels(kW * kH * 3, 0.5f);
-    ASSERT_TRUE(out->write_image(OIIO::TypeDesc::FLOAT, pixels.data())) << out->geterror();
-    ASSERT_TRUE(out->close()) << out->geterror();
+    std::string cmd = "oiiotool --pattern constant:color=0.5,0.5,0.5 8x4 3 -d " + type;
+    for (const auto& [name, value] : strings)
+        cmd += " --attrib " + test::quote(name) + " " + test::quote(value);
+    if (chromaticities) {
+        std::string xy;
+        for (int i = 0; i < 8; ++i) xy += (i ? "," : "") + std::to_string(chromaticities[i]);
+        cmd += " --attrib:type=float[8] chromaticities " + xy;
+    }
+    const auto r = test::run_command(cmd + " -o " + test::quote(path) + " 2>&1");
+    ASSERT_EQ(r.exit_code, 0) << cmd << "\n" << r.output;
 }
 
-// A header as OpenImageIO reads it back, to check what other tools will see.
-OIIO::ImageSpec header_of(const std::string& path) {
-    auto in = OIIO::ImageInput::open(path);
-    if (!in) {
-        ADD_FAILURE() << path << ": " << OIIO::geterror();
-        return {};
+// A header as oiiotool reads it back, to check what other tools will see: attribute name to
+// its value as printed (strings without their quotes, arrays as "a, b, c").
+std::map<std::string, std::string> header_of(const std::string& path) {
+    std::map<std::string, std::string> header;
+    const auto r = test::run_command("oiiotool --info -v " + test::quote(path) + " 2>&1");
+    if (r.exit_code != 0) {
+        ADD_FAILURE() << path << ": " << r.output;
+        return header;
     }
-    OIIO::ImageSpec spec = in->spec();
-    in->close();
-    return spec;
+    std::istringstream in(r.output);
+    for (std::string line; std::getline(in, line);) {
+        if (line.rfind("    ", 0) != 0) continue;  // attributes are indented
+        const auto colon = line.find(": ");
+        if (colon == std::string::npos) continue;
+        std::string value = line.substr(colon + 2);
+        if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
+            value = value.substr(1, value.size() - 2);
+        header[line.substr(4, colon - 4)] = value;
+    }
+    return header;
+}
+
+// Numbers printed as "a, b, c".
+std::vector<float> numbers_of(const std::string& text) {
+    std::vector<float> out;
+    std::istringstream in(text);
+    for (std::string item; std::getline(in, item, ',');) out.push_back(std::stof(item));
+    return out;
 }
 
 }  // namespace
@@ -535,18 +556,18 @@ TEST(ImageSequence, DpxKeepsColourTags) {
         EXPECT_EQ(mismatches, 0);
     }
     // The standard header fields, as other DPX readers see them.
-    const OIIO::ImageSpec header = header_of(dir.file("rec709.0000.dpx"));
-    EXPECT_EQ(header.get_string_attribute("dpx:Transfer"), "ITU-R 709-4");
-    EXPECT_EQ(header.get_string_attribute("dpx:Colorimetric"), "ITU-R 709-4");
+    auto header = header_of(dir.file("rec709.0000.dpx"));
+    EXPECT_EQ(header["dpx:Transfer"], "ITU-R 709-4");
+    EXPECT_EQ(header["dpx:Colorimetric"], "ITU-R 709-4");
 
     // SD PAL: the 625-line system names both fields.
     const std::string pal = dir.file("pal.%04d.dpx");
     write_tagged_sequence(config_for(pal, 16, 8),
                           rgb_tags(ColorPrimaries::Bt470bg, TransferCharacteristic::Smpte170m));
     EXPECT_EQ(read_tags(pal), rgb_tags(ColorPrimaries::Bt470bg, TransferCharacteristic::Smpte170m));
-    const OIIO::ImageSpec pal_header = header_of(dir.file("pal.0000.dpx"));
-    EXPECT_EQ(pal_header.get_string_attribute("dpx:Transfer"), "ITU-R 601-5 system B or G");
-    EXPECT_EQ(pal_header.get_string_attribute("dpx:Colorimetric"), "ITU-R 601-5 system B or G");
+    auto pal_header = header_of(dir.file("pal.0000.dpx"));
+    EXPECT_EQ(pal_header["dpx:Transfer"], "ITU-R 601-5 system B or G");
+    EXPECT_EQ(pal_header["dpx:Colorimetric"], "ITU-R 601-5 system B or G");
 
     // Frames without tags take the writer's configured ones.
     const std::string linear = dir.file("linear.%04d.dpx");
@@ -563,7 +584,7 @@ TEST(ImageSequence, DpxWithoutColourFieldsReadsUnspecified) {
         rgb_tags(ColorPrimaries::Unspecified, TransferCharacteristic::Unspecified);
     // Another tool's file: OpenImageIO leaves transfer undefined and colorimetric "User
     // defined" when not told otherwise.
-    write_foreign_file(dir.file("foreign.0001.dpx"), OIIO::TypeDesc::UINT16);
+    write_foreign_file(dir.file("foreign.0001.dpx"), "uint16");
     EXPECT_EQ(read_tags(dir.file("foreign.####.dpx")), unspecified);
 
     // Ours, from a source whose colour was unknown or has no DPX code (PQ, Rec.2020): the
@@ -573,9 +594,9 @@ TEST(ImageSequence, DpxWithoutColourFieldsReadsUnspecified) {
     write_tagged_sequence(config_for(dir.file("hdr.%04d.dpx"), 16, 8),
                           rgb_tags(ColorPrimaries::Bt2020, TransferCharacteristic::Pq));
     EXPECT_EQ(read_tags(dir.file("hdr.%04d.dpx")), unspecified);
-    const OIIO::ImageSpec header = header_of(dir.file("hdr.0000.dpx"));
-    EXPECT_EQ(header.get_string_attribute("dpx:Transfer"), "Undefined");
-    EXPECT_EQ(header.get_string_attribute("dpx:Colorimetric"), "Undefined");
+    auto header = header_of(dir.file("hdr.0000.dpx"));
+    EXPECT_EQ(header["dpx:Transfer"], "Undefined");
+    EXPECT_EQ(header["dpx:Colorimetric"], "Undefined");
 }
 
 TEST(ImageSequence, ExrKeepsColourTags) {
@@ -584,13 +605,12 @@ TEST(ImageSequence, ExrKeepsColourTags) {
     write_tagged_sequence(config_for(pattern, 16, 8),
                           rgb_tags(ColorPrimaries::Bt709, TransferCharacteristic::Bt709));
     EXPECT_EQ(read_tags(pattern), rgb_tags(ColorPrimaries::Bt709, TransferCharacteristic::Bt709));
-    const OIIO::ImageSpec header = header_of(dir.file("rec709.0000.exr"));
-    EXPECT_EQ(header.get_string_attribute("cinepipe:transfer"), "bt709");
-    EXPECT_EQ(header.get_string_attribute("cinepipe:primaries"), "bt709");
-    const OIIO::ParamValue* chroma = header.find_attribute("chromaticities");
-    ASSERT_TRUE(chroma) << "the standard attribute, for other tools";
-    ASSERT_EQ(chroma->type(), OIIO::TypeDesc(OIIO::TypeDesc::FLOAT, 8));
-    const auto* xy = static_cast<const float*>(chroma->data());
+    auto header = header_of(dir.file("rec709.0000.exr"));
+    EXPECT_EQ(header["cinepipe:transfer"], "bt709");
+    EXPECT_EQ(header["cinepipe:primaries"], "bt709");
+    ASSERT_TRUE(header.count("chromaticities")) << "the standard attribute, for other tools";
+    const std::vector<float> xy = numbers_of(header.at("chromaticities"));
+    ASSERT_EQ(xy.size(), 8u);
     const std::array<float, 8> rec709{0.64f, 0.33f, 0.30f, 0.60f, 0.15f, 0.06f, 0.3127f, 0.3290f};
     for (std::size_t i = 0; i < rec709.size(); ++i) EXPECT_FLOAT_EQ(xy[i], rec709[i]) << i;
 
@@ -605,32 +625,32 @@ TEST(ImageSequence, ExrKeepsColourTags) {
     write_tagged_sequence(config_for(unknown, 16, 8), ColorTags{});
     EXPECT_EQ(read_tags(unknown),
               rgb_tags(ColorPrimaries::Unspecified, TransferCharacteristic::Unspecified));
-    EXPECT_FALSE(header_of(dir.file("unknown.0000.exr")).find_attribute("chromaticities"));
+    EXPECT_FALSE(header_of(dir.file("unknown.0000.exr")).count("chromaticities"));
 }
 
 TEST(ImageSequence, ExrWithoutAttributesReadsLinear) {
     TempDir dir;
     // No colour attributes at all: EXR's scene-linear convention, primaries not guessed.
-    write_foreign_file(dir.file("render.0001.exr"), OIIO::TypeDesc::HALF);
+    write_foreign_file(dir.file("render.0001.exr"), "half");
     EXPECT_EQ(read_tags(dir.file("render.####.exr")),
               rgb_tags(ColorPrimaries::Unspecified, TransferCharacteristic::Linear));
 
     // Chromaticities alone (another tool's P3 render, rounded its own way) give the
     // primaries; the transfer is still the linear convention.
     const float p3d65[8] = {0.6800f, 0.3200f, 0.2650f, 0.6900f, 0.1500f, 0.0600f, 0.3127f, 0.3290f};
-    write_foreign_file(dir.file("p3.0001.exr"), OIIO::TypeDesc::HALF, {}, p3d65);
+    write_foreign_file(dir.file("p3.0001.exr"), "half", {}, p3d65);
     EXPECT_EQ(read_tags(dir.file("p3.####.exr")),
               rgb_tags(ColorPrimaries::Smpte432, TransferCharacteristic::Linear));
     const float dci[8] = {0.6805f, 0.3195f, 0.2650f, 0.6900f, 0.1500f, 0.0600f, 0.314f, 0.351f};
-    write_foreign_file(dir.file("dci.0001.exr"), OIIO::TypeDesc::HALF, {}, dci);
+    write_foreign_file(dir.file("dci.0001.exr"), "half", {}, dci);
     EXPECT_EQ(read_tags(dir.file("dci.####.exr")).primaries, ColorPrimaries::Smpte431);
     // A gamut outside the known sets (ACES AP0) is not forced onto the nearest one.
     const float ap0[8] = {0.7347f, 0.2653f, 0.0f, 1.0f, 0.0001f, -0.077f, 0.32168f, 0.33767f};
-    write_foreign_file(dir.file("aces.0001.exr"), OIIO::TypeDesc::HALF, {}, ap0);
+    write_foreign_file(dir.file("aces.0001.exr"), "half", {}, ap0);
     EXPECT_EQ(read_tags(dir.file("aces.####.exr")).primaries, ColorPrimaries::Unspecified);
 
     // Our attributes win over the chromaticities when both are present.
-    write_foreign_file(dir.file("ours.0001.exr"), OIIO::TypeDesc::HALF,
+    write_foreign_file(dir.file("ours.0001.exr"), "half",
                        {{"cinepipe:primaries", "bt709"}, {"cinepipe:transfer", "iec61966-2-1"}},
                        p3d65);
     EXPECT_EQ(read_tags(dir.file("ours.####.exr")),
@@ -673,4 +693,20 @@ TEST(ImageSequence, ColourNameTablesRoundTrip) {
               "ITU-R 601-5 system M");
     EXPECT_EQ(dpx_transfer_name(TransferCharacteristic::Srgb, ColorPrimaries::Bt709),
               kDpxUndefined);
+}
+
+// OpenImageIO comes in with the cinepipe_oiio module when a sequence is first used; this test
+// executable, like the cinepipe binary, does not link it.
+TEST(ImageSequence, OpenImageIOIsLoadedOnlyWithTheModule) {
+    const auto ldd = test::run_command("ldd /proc/" + std::to_string(::getpid()) + "/exe 2>&1");
+    ASSERT_EQ(ldd.exit_code, 0) << ldd.output;
+    EXPECT_EQ(ldd.output.find("libOpenImageIO"), std::string::npos) << ldd.output;
+
+    TempDir dir;
+    const std::string pattern = dir.file("m.%04d.exr");
+    write_tagged_sequence(config_for(pattern, 16, 8), ColorTags{}, 1);
+    EXPECT_EQ(read_tags(pattern).matrix, MatrixCoefficients::Rgb);
+    const std::string maps = test::read_file("/proc/self/maps");
+    EXPECT_NE(maps.find("cinepipe_oiio.so"), std::string::npos);
+    EXPECT_NE(maps.find("libOpenImageIO"), std::string::npos);
 }

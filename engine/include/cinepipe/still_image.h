@@ -1,6 +1,6 @@
 #pragma once
 // Stills for people: text rendered to a coverage mask (for burn-ins), and small RGB pictures
-// written as JPEG/PNG (poster frames, contact sheets). FreeType through OpenImageIO inside.
+// written as JPEG/PNG (poster frames, contact sheets). FreeType and libavcodec inside.
 
 #include <cstdint>
 #include <memory>
@@ -20,7 +20,8 @@ struct TextMask {
 
 class TextRenderer {
   public:
-    // `font`: a font file, or a name OpenImageIO finds in the system font folders;
+    // `font`: a font file, or a file name (with or without .ttf/.otf/...) found in the system
+    // font folders (/usr/share/fonts, /usr/local/share/fonts, ~/.fonts, ~/.local/share/fonts);
     // `pixel_size`: the nominal height in pixels. Throws InputError when the font is unusable.
     TextRenderer(std::string font, int pixel_size);
     ~TextRenderer();

@@ -12,6 +12,7 @@
 
 #include "cinepipe/error.h"
 #include "image_sequence.h"
+#include "oiio_sequence.h"
 #include "sequence_pattern.h"
 
 namespace cinepipe {
@@ -464,35 +465,14 @@ std::optional<MediaUnit> ImageSequenceReader::next() {
 
 }  // namespace
 
-std::optional<Timecode> decode_smpte_timecode(std::uint32_t word, Rational rate) {
-    auto bcd = [](std::uint32_t units, std::uint32_t tens) {
-        return units > 9 ? -1 : static_cast<int>(tens * 10 + units);
-    };
-    int ff = bcd(word & 0xF, (word >> 4) & 0x3);
-    const int ss = bcd((word >> 8) & 0xF, (word >> 12) & 0x7);
-    const int mm = bcd((word >> 16) & 0xF, (word >> 20) & 0x7);
-    const int hh = bcd((word >> 24) & 0xF, (word >> 28) & 0x3);
-    if (ff < 0 || ss < 0 || mm < 0 || hh < 0 || !rate.valid()) return std::nullopt;
-    const bool drop = (word & 0x40) != 0 && drop_frame_allowed(rate);
-    try {
-        if (Timecode(rate, false).nominal_fps() > 30) ff = ff * 2 + ((word & 0x8000) ? 1 : 0);
-        std::array<char, 16> text{};
-        std::snprintf(text.data(), text.size(), "%02d:%02d:%02d%c%02d", hh, mm, ss,
-                      drop ? ';' : ':', ff);
-        return Timecode::parse(text.data(), rate);
-    } catch (const InputError&) {
-        return std::nullopt;
-    }
-}
-
-void seek_image_sequence(MediaReader& reader, std::int64_t index) {
+void oiio_seek_sequence(MediaReader& reader, std::int64_t index) {
     auto* sequence = dynamic_cast<ImageSequenceReader*>(&reader);
     if (!sequence) throw std::invalid_argument("seek_image_sequence: not an image-sequence reader");
     sequence->seek(index);
 }
 
-std::unique_ptr<MediaReader> open_image_sequence(const std::string& path,
-                                                 const ReaderOptions& options) {
+std::unique_ptr<MediaReader> oiio_open_sequence(const std::string& path,
+                                                const ReaderOptions& options) {
     return std::make_unique<ImageSequenceReader>(path, options);
 }
 
