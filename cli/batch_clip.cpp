@@ -6,6 +6,7 @@
 #include <chrono>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <regex>
 
 #include "cinepipe/dual_system.h"
@@ -164,8 +165,10 @@ ClipRecord run_clip(const ClipRunContext& ctx, const BatchClip& clip) {
         remove_stale_temporaries(clip);
         DeliverableSpec d = clip_deliverables(*ctx.plan, clip);
         if (!ctx.sound_rolls.empty()) {
+            DualSystemOptions ds;
+            ds.stats = ctx.stats;
             const SoundRollMatching m =
-                match_sound_rolls({clip.path}, ctx.sound_rolls, {}, *ctx.cancel);
+                match_sound_rolls({clip.path}, ctx.sound_rolls, ds, *ctx.cancel);
             const SoundMatch& s = m.clips.front();
             if (s.roll.empty()) {
                 r.warnings.push_back(
@@ -192,8 +195,11 @@ ClipRecord run_clip(const ClipRunContext& ctx, const BatchClip& clip) {
         options.schedule.threads = ctx.threads;
         options.overwrite = ctx.overwrite;
         options.progress = ctx.progress;
+        std::optional<StageTimer> setup(ctx.stats ? &ctx.stats->stage("set up graph") : nullptr);
         Graph graph(deliverable_graph(d), *ctx.registry, options, *ctx.cancel);
+        setup.reset();
         const GraphRunResult result = graph.run();
+        if (ctx.stats) ctx.stats->merge(result.stats);
         r.frames = result.source.frames;
         for (const auto& w : result.warnings) r.warnings.push_back(w);
         bool qc_passed = true;
@@ -216,7 +222,9 @@ ClipRecord run_clip(const ClipRunContext& ctx, const BatchClip& clip) {
         for (const auto& output : clip.outputs())
             for (const auto& file : output_files(output)) {
                 ctx.cancel->throw_if_cancelled();
+                StageTimer timer(ctx.stats ? &ctx.stats->stage("hash outputs") : nullptr);
                 const FileDigest digest = hash_file(file, job.mhl_md5, ctx.cancel);
+                timer.count(0, digest.size);
                 r.outputs.push_back({relative_to(file, job.output_folder), digest.size,
                                      file_time_iso(file), digest.xxh64, digest.md5});
             }

@@ -23,6 +23,7 @@ struct ClipRunContext {
     bool overwrite = false;  // replace outputs (resume redoes a clip over its leftovers)
     const CancelToken* cancel = nullptr;
     std::function<void(const Progress&)> progress;
+    StatsRecorder* stats = nullptr;  // --stats: every clip's stages add up here (thread-safe)
 };
 
 // Everything that decides the clip's outputs except the sync offset (which needs the sound

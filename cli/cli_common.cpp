@@ -60,6 +60,10 @@ void end_progress_line(const GlobalOptions& options) {
     if (!options.quiet && ::isatty(STDERR_FILENO)) std::fprintf(stderr, "\r\033[K");
 }
 
+StageMeter* phase(GlobalOptions& global, const std::string& name) {
+    return &global.measured.stage(name);
+}
+
 FilterRegistry make_registry(const std::vector<std::string>& plugin_paths) {
     FilterRegistry registry;
     register_builtin_filters(registry);

@@ -8,6 +8,7 @@
 #include "cinepipe/cancel.h"
 #include "cinepipe/filter_registry.h"
 #include "cinepipe/pipeline.h"
+#include "cinepipe/run_stats.h"
 
 namespace cinepipe::cli {
 
@@ -24,7 +25,14 @@ enum ExitCode : int {
 struct GlobalOptions {
     bool quiet = false;
     int threads = 0;
+    std::string stats;  // --stats: "" (off), "text" or "json"
+    // What the command measured: its engine runs merged in, and its own phases. Always
+    // recorded (a clock read or two per phase or frame); printed by main() only with --stats.
+    StatsRecorder measured;
 };
+
+// The meter of one of the command's own phases ("probe", "set up graph"), for a StageTimer.
+StageMeter* phase(GlobalOptions& global, const std::string& name);
 
 // The token SIGINT/SIGTERM cancel; installed once by main().
 CancelToken& interrupt_token();

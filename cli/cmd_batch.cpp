@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <thread>
 
 #include "batch_clip.h"
@@ -111,7 +112,7 @@ std::vector<std::optional<ClipRecord>> read_records(const BatchPlan& plan) {
     return records;
 }
 
-int run_local(const BatchArgs& a, const GlobalOptions& global, BatchPlan& plan,
+int run_local(const BatchArgs& a, GlobalOptions& global, BatchPlan& plan,
               const std::vector<std::string>& rolls, std::vector<int> indices) {
     const int budget = global.threads > 0
                            ? global.threads
@@ -138,6 +139,7 @@ int run_local(const BatchArgs& a, const GlobalOptions& global, BatchPlan& plan,
             ctx.threads = std::max(1, budget / workers);
             ctx.overwrite = a.resume || a.overwrite || a.task >= 0;
             ctx.cancel = &interrupt_token();
+            ctx.stats = &global.measured;
             std::optional<ClipRecord> previous;
             {
                 std::lock_guard lock(records_mutex);
@@ -196,7 +198,11 @@ int run_local(const BatchArgs& a, const GlobalOptions& global, BatchPlan& plan,
         progress.done(r && r->delivered() ? 0 : 2);
         return r && r->delivered() ? (r->status == "done" ? kOk : kChecksFailed) : kInputError;
     }
+    // Clips at once share the budget: the threads used are the whole of it.
+    global.measured.note_threads(workers * std::max(1, budget / workers));
+    std::optional<StageTimer> timer(phase(global, "write MHL and report"));
     const BatchSummary summary = finish_batch(plan, records);
+    timer.reset();
     progress.done(summary.exit_code);
     if (a.progress != "json") print_summary(plan, records, summary);
     return summary.exit_code;

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "cinepipe/filter_registry.h"
 #include "cli_common.h"
@@ -72,12 +73,13 @@ Runner add_filters(CLI::App& app, GlobalOptions& global) {
         std::vector<std::string> plugin_paths;
     };
     auto args = std::make_shared<Args>();
-    (void)global;
     app.add_flag("--json", args->json, "Machine-readable list (schema cinepipe.filters/1)");
     app.add_option("--plugin-path", args->plugin_paths,
                    "Folder of filter plugins (repeatable; searched before CINEPIPE_PLUGIN_PATH)");
-    return [args] {
+    return [args, &global] {
+        std::optional<StageTimer> timer(phase(global, "load filters and plugins"));
         const FilterRegistry registry = make_registry(args->plugin_paths);
+        timer.reset();
         if (args->json)
             // A plugin's strings need not be UTF-8; replace what is not rather than fail.
             std::printf("%s\n", filters_json(registry)

@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 
 #include "cinepipe/color.h"
 #include "cinepipe/error.h"
@@ -102,8 +103,11 @@ Runner add_grade(CLI::App& app, GlobalOptions& global) {
         options.schedule.threads = global.threads;
         options.overwrite = a->overwrite;
         options.progress = progress_printer(global, "grade");
+        std::optional<StageTimer> setup(phase(global, "set up graph"));
         Graph graph(spec, registry, options, interrupt_token());
+        setup.reset();
         const GraphRunResult r = graph.run();
+        global.measured.merge(r.stats);
         end_progress_line(global);
         for (const auto& w : r.warnings) std::fprintf(stderr, "cinepipe: warning: %s\n", w.c_str());
         if (!global.quiet) {

@@ -72,7 +72,9 @@ Runner add_grades(CLI::App& app, GlobalOptions& global) {
     app.add_option("--fps", a->rate, "Frame rate of image sequences without one");
     app.add_flag("--overwrite", a->overwrite, "Replace an existing --json file");
     return [a, &global] {
+        std::optional<StageTimer> timer(phase(global, "read grades"));
         const GradeBook book = GradeBook::load(a->grades);
+        timer.reset();
         // Opened first: an unwritable report is refused before any clip is read.
         std::optional<TextOutput> out;
         if (!a->json.empty()) out.emplace(a->json, a->overwrite);
@@ -84,6 +86,7 @@ Runner add_grades(CLI::App& app, GlobalOptions& global) {
             ClipRow row;
             row.path = clip;
             try {
+                const StageTimer probing(phase(global, "probe clips and match"));
                 row.info = probe(clip, ro);
                 row.match = book.match(clip, row.info);
             } catch (const InputError& e) {

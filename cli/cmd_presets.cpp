@@ -10,10 +10,11 @@
 
 namespace cinepipe::cli {
 
-Runner add_presets(CLI::App& app, GlobalOptions& /*global*/) {
+Runner add_presets(CLI::App& app, GlobalOptions& global) {
     auto json = std::make_shared<bool>(false);
     app.add_flag("--json", *json, "As JSON");
-    return [json] {
+    return [json, &global] {
+        const StageTimer timer(phase(global, "load presets"));
         nlohmann::ordered_json all = nlohmann::ordered_json::array();
         for (const auto& name : builtin_output_presets()) {
             const OutputPreset p = load_output_preset(name);

@@ -1,4 +1,5 @@
 #include <cstdio>
+#include <optional>
 
 #include "cinepipe/media_reader.h"
 #include "cinepipe/probe_json.h"
@@ -6,7 +7,7 @@
 
 namespace cinepipe::cli {
 
-Runner add_probe(CLI::App& app, GlobalOptions&) {
+Runner add_probe(CLI::App& app, GlobalOptions& global) {
     struct Args {
         std::string input;
         bool json = false;
@@ -20,11 +21,13 @@ Runner add_probe(CLI::App& app, GlobalOptions&) {
     app.add_option("--fps", args->rate,
                    "Frame rate of an image sequence without one in its headers")
         ->capture_default_str();
-    return [args] {
+    return [args, &global] {
         ReaderOptions options;
         options.sequence_rate = parse_rate(args->rate);
         options.cancel = &interrupt_token();
+        std::optional<StageTimer> timer(phase(global, "probe (open, count packets)"));
         const MediaInfo info = probe(args->input, options);
+        timer.reset();
         const std::string out = args->json ? probe_to_json(info) + "\n" : probe_to_text(info);
         std::fwrite(out.data(), 1, out.size(), stdout);
         return kOk;

@@ -124,8 +124,12 @@ Runner add_proxy(CLI::App& app, GlobalOptions& global) {
             options.schedule.threads = global.threads;
             options.overwrite = a->overwrite;
             options.progress = progress_printer(global, fs::path(in).filename().string());
+            std::optional<StageTimer> setup(phase(global, "set up graph"));
             Graph graph(spec, registry, options, interrupt_token());
+            setup.reset();
             const GraphRunResult r = graph.run();
+            // Sources one after another: their stages add up under the same names.
+            global.measured.merge(r.stats);
             end_progress_line(global);
             for (const auto& w : r.warnings)
                 std::fprintf(stderr, "cinepipe: warning: %s\n", w.c_str());

@@ -9,6 +9,7 @@
 #include <cctype>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 
 #include "cinepipe/error.h"
 #include "cinepipe/graph.h"
@@ -124,8 +125,11 @@ Runner add_qc(CLI::App& app, GlobalOptions& global) {
         options.schedule.threads = global.threads;
         options.overwrite = a->overwrite;
         options.progress = progress_printer(global, "qc");
+        std::optional<StageTimer> setup(phase(global, "set up graph"));
         Graph graph(spec, registry, options, interrupt_token());
+        setup.reset();
         const GraphRunResult r = graph.run();
+        global.measured.merge(r.stats);
         end_progress_line(global);
         if (r.qc.empty()) throw std::logic_error("the qc node reported nothing");
         const QcResult& result = r.qc.front();

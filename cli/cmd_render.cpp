@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <optional>
 
 #include "cinepipe/error.h"
 #include "cinepipe/graph.h"
@@ -50,7 +51,9 @@ Runner add_render(CLI::App& app, GlobalOptions& global) {
         options.schedule.threads = global.threads;
         options.overwrite = args->overwrite;
         options.progress = progress_printer(global, "render");
+        std::optional<StageTimer> setup(phase(global, "set up graph"));
         Graph graph(spec, registry, options, interrupt_token());
+        setup.reset();
         if (args->check) {
             for (const auto& line : graph.plan()) std::printf("%s\n", line.c_str());
             for (const auto& w : graph.warnings())
@@ -62,6 +65,7 @@ Runner add_render(CLI::App& app, GlobalOptions& global) {
             return kOk;  // the graph is destroyed unrun: sinks remove what they prepared
         }
         const GraphRunResult r = graph.run();
+        global.measured.merge(r.stats);
         end_progress_line(global);
         for (const auto& d : r.source.discontinuities)
             std::fprintf(stderr, "%s\n",

@@ -41,6 +41,8 @@ Runner add_samples(CLI::App& app, GlobalOptions& global) {
         options.width = w;
         options.height = h;
         const auto files = write_sample_set(options, interrupt_token());
+        // One clip after another: their stages add up ("decode" draws the pictures).
+        for (const auto& f : files) global.measured.merge(f.stats);
         if (!global.quiet)
             for (const auto& f : files)
                 std::printf("%s  (%s)\n", f.path.c_str(), f.description.c_str());

@@ -35,6 +35,7 @@ struct SyncArgs {
     int stream = 0;
     bool keep_scratch = false;
     bool overwrite = false;
+    StatsRecorder* measured = nullptr;  // the command's --stats
 };
 
 double rounded(double v, double unit) {
@@ -87,6 +88,7 @@ void lay_in(const std::string& clip, const std::string& roll, const DualSystemRe
     lo.keep_scratch = a.keep_scratch;
     lo.overwrite = a.overwrite;
     const LaybackResult l = lay_in_sound(clip, roll, output, lo, interrupt_token());
+    a.measured->merge(l.stats);
     j["output"] = {{"path", output},
                    {"audio_codec", l.audio_codec},
                    {"channels", l.channels},
@@ -110,6 +112,7 @@ int run_dual_system(const SyncArgs& a, std::optional<TextOutput>& out) {
     const std::string& clip = a.clips.front();
     DualSystemOptions ds;
     ds.audio_stream = a.stream;
+    ds.stats = a.measured;
     if (!a.output.empty()) check_layback_target(a.output, a.overwrite);
     const DualSystemResult d = align_dual_system(clip, a.audio, ds, interrupt_token());
     nlohmann::ordered_json j = {{"schema", "cinepipe.sync/1"},
@@ -152,6 +155,7 @@ int run_batch(const SyncArgs& a, std::optional<TextOutput>& out) {
     }
     DualSystemOptions ds;
     ds.audio_stream = a.stream;
+    ds.stats = a.measured;
     const SoundRollMatching m =
         match_sound_rolls(a.clips, rolls, ds, interrupt_token(), [](const SoundMatch& s) {
             if (!s.roll.empty()) print_result(s.clip, s.roll, s.result);
@@ -207,7 +211,9 @@ int run_sync_pattern(const SyncArgs& a, std::optional<TextOutput>& out) {
     AvSyncOptions options;
     options.search_seconds = a.search;
     options.audio_stream = a.stream;
+    std::optional<StageTimer> timer(&a.measured->stage("find sync pattern (read head, detect)"));
     const AvSyncResult r = measure_av_sync(clip, options, interrupt_token());
+    timer.reset();
     const bool inside = r.found && r.av_offset_ms >= -a.early_ms && r.av_offset_ms <= a.late_ms;
     if (out) {
         nlohmann::json j = {{"schema", "cinepipe.sync/1"},
@@ -245,7 +251,7 @@ int run_sync_pattern(const SyncArgs& a, std::optional<TextOutput>& out) {
 
 }  // namespace
 
-Runner add_sync(CLI::App& app, GlobalOptions& /*global*/) {
+Runner add_sync(CLI::App& app, GlobalOptions& global) {
     auto a = std::make_shared<SyncArgs>();
     app.add_option("CLIP", a->clips,
                    "Clip(s): one with a sync pattern (beep/flash or 2-pop), or, with --audio, "
@@ -270,7 +276,8 @@ Runner add_sync(CLI::App& app, GlobalOptions& /*global*/) {
     app.add_option("--audio-stream", a->stream, "The clip's audio stream to use (0-based)")
         ->check(CLI::Range(0, 64));
     app.add_flag("--overwrite", a->overwrite, "Replace existing --json and -o files");
-    return [a] {
+    return [a, &global] {
+        a->measured = &global.measured;
         if (a->audio.empty() && a->clips.size() > 1)
             throw InputError(
                 "a sync pattern is measured on one clip at a time; several clips "

@@ -48,6 +48,7 @@ Runner add_transcode(CLI::App& app, GlobalOptions& global) {
         options.reader.sequence_rate = parse_rate(args->rate);
         options.progress = progress_printer(global, "transcode");
         const TranscodeResult r = transcode(options, interrupt_token());
+        global.measured.merge(r.stats);
         end_progress_line(global);
         // A master with gaps may be what the source holds, but nobody should find out later.
         for (const auto& d : r.discontinuities)

@@ -77,6 +77,7 @@ Runner add_verify(CLI::App& app, GlobalOptions& global) {
         std::optional<TextOutput> out;
         if (!a->json.empty()) out.emplace(a->json, a->overwrite);
         const MhlVerifyResult r = verify_mhl(a->path, true, &interrupt_token());
+        global.measured.merge(r.stats);
 
         for (const auto& p : r.problems) print("PROBLEM " + p);
         std::size_t fresh = 0;

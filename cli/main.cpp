@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <cstdio>
 #include <map>
 
@@ -11,6 +12,7 @@
 #include "cinepipe/node.h"
 #include "cinepipe/version.h"
 #include "cli_common.h"
+#include "stats_report.h"
 
 namespace {
 
@@ -29,11 +31,21 @@ int run(int argc, char** argv) {
     app.require_subcommand(1);
     GlobalOptions global;
     app.add_flag("-q,--quiet", global.quiet, "No progress line")->trigger_on_parse();
+    // On stderr, after the command: stdout stays what it is without the flag.
+    const auto add_stats = [&](CLI::App& on) {
+        on.add_flag("--stats{text}", global.stats,
+                    "After the run, print on stderr where the time went: per stage frames, busy "
+                    "time, ms/frame, frames/s and share; wall time, threads, peak RSS. "
+                    "--stats=json prints it as one JSON line (cinepipe.stats/1)")
+            ->check(CLI::IsMember({"text", "json"}));
+    };
+    add_stats(app);
 
     std::map<CLI::App*, Runner> runners;
     auto add = [&](const char* name, const char* help, auto adder) {
         CLI::App* sub = app.add_subcommand(name, help);
         sub->add_flag("-q,--quiet", global.quiet, "No progress line");
+        add_stats(*sub);
         runners[sub] = adder(*sub, global);
     };
     add("probe", "Describe a media file or image sequence", add_probe);
@@ -65,8 +77,20 @@ int run(int argc, char** argv) {
     }
     install_interrupt_handlers();
     try {
-        for (auto& [sub, run] : runners)
-            if (sub->parsed()) return run();
+        for (auto& [sub, run] : runners) {
+            if (!sub->parsed()) continue;
+            const auto start = std::chrono::steady_clock::now();
+            const int code = run();
+            if (!global.stats.empty()) {
+                RunStats stats = global.measured.snapshot();
+                stats.wall_seconds =
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+                const std::string text =
+                    format_stats(sub->get_name(), stats, peak_rss_bytes(), global.stats);
+                std::fwrite(text.data(), 1, text.size(), stderr);
+            }
+            return code;
+        }
     } catch (const Cancelled&) {
         end_progress_line(global);
         std::fprintf(stderr, "cinepipe: interrupted; no partial output left behind\n");

@@ -32,6 +32,11 @@ namespace {
 
 constexpr int kCoarseRate = 8000;
 
+// A phase's meter, or null when nobody asked for --stats.
+StageMeter* phase(const DualSystemOptions& options, const char* name) {
+    return options.stats ? &options.stats->stage(name) : nullptr;
+}
+
 struct FftwFree {
     void operator()(void* p) const { fftwf_free(p); }
 };
@@ -411,7 +416,9 @@ Track read_fine(const std::string& path, const Track& clip, const Peak& coarse, 
 DualSystemResult by_sound(const Track& clip, const std::string& external, int ext_rate,
                           const Peak& coarse, const DualSystemOptions& options,
                           const CancelToken& cancel) {
+    std::optional<StageTimer> timer(phase(options, "read recording (full rate)"));
     const Track ext = read_fine(external, clip, coarse, ext_rate, cancel);
+    timer.emplace(phase(options, "correlate"));
     DualSystemResult r = refine(clip, ext, coarse, options);
     cross_check_timecode(r, clip.info, ext.info);
     return r;
@@ -421,13 +428,18 @@ DualSystemResult by_sound(const Track& clip, const std::string& external, int ex
 
 DualSystemResult align_dual_system(const std::string& video, const std::string& external,
                                    const DualSystemOptions& options, const CancelToken& cancel) {
+    std::optional<StageTimer> timer(phase(options, "read clip sound"));
     const Track clip = read_track(video, options.audio_stream, cancel);
+    timer.emplace(phase(options, "read recording (8 kHz)"));
     const Track ext8 = read_track(external, 0, cancel, {kCoarseRate});
+    timer.reset();
     if (ext8.mono.empty()) throw InputError(external + ": no sound to sync to");
     const auto tc = timecode_offset_ms(clip.info, ext8.info);
     std::string why;
     if (!clip.mono.empty()) {
+        timer.emplace(phase(options, "correlate"));
         const Peak coarse = coarse_search(ext8.mono, resample(clip.mono, clip.rate, kCoarseRate));
+        timer.reset();
         if (coarse.confidence() >= kMinConfidence) {
             DualSystemResult r =
                 by_sound(clip, external, ext8.native_rate, coarse, options, cancel);
@@ -519,6 +531,7 @@ SoundRollMatching match_sound_rolls(const std::vector<std::string>& clips,
     SoundRollMatching out;
     std::vector<RollInfo> described;
     for (const auto& path : rolls) {
+        const StageTimer timer(phase(options, "probe sound rolls"));
         try {
             MediaInfo info = probe(path);
             if (info.audio.empty()) throw InputError(path + ": no audio stream");
@@ -540,6 +553,7 @@ SoundRollMatching match_sound_rolls(const std::vector<std::string>& clips,
         m.clip = clip_path;
         Track clip;
         try {
+            const StageTimer timer(phase(options, "read clip sound"));
             clip = read_track(clip_path, options.audio_stream, cancel);
         } catch (const InputError& e) {
             m.unreadable = true;
@@ -568,13 +582,18 @@ SoundRollMatching match_sound_rolls(const std::vector<std::string>& clips,
         Peak peak;
         int searched = 0;
         if (!clip.mono.empty()) {
+            std::optional<StageTimer> timer(phase(options, "correlate"));
             const auto clip8 = resample(clip.mono, clip.rate, kCoarseRate);
+            timer.reset();
             std::vector<bool> tried(described.size(), false);
             const auto try_roll = [&](std::size_t i) {
                 if (tried[i] || broken[i]) return;
                 tried[i] = true;
                 try {
-                    const Peak p = coarse_search(cache.get(described[i].path, cancel), clip8);
+                    std::optional<StageTimer> timer(phase(options, "read recording (8 kHz)"));
+                    const std::vector<float>& ext8 = cache.get(described[i].path, cancel);
+                    timer.emplace(phase(options, "correlate"));
+                    const Peak p = coarse_search(ext8, clip8);
                     ++searched;
                     if (p.confidence() >= kMinConfidence &&
                         (!chosen || p.confidence() > peak.confidence())) {

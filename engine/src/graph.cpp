@@ -32,6 +32,7 @@ struct Step {
     bool parallel = false;
     std::string label;
     std::vector<int> release;  // slots no later step reads
+    StageMeter* meter = nullptr;  // set for the run
 };
 
 bool fits(PixelFormat f, int width, int height) {
@@ -524,6 +525,8 @@ struct Graph::Impl {
 
     void run_step(Step& s, Work& w) const {
         const FramePtr& in = w.slots[static_cast<std::size_t>(s.input_slot)];
+        StageTimer timer(s.meter);
+        if (in) timer.count(1);
         switch (s.kind) {
             case Step::Kind::Convert:
                 if (in) w.slots[static_cast<std::size_t>(s.output_slot)] = s.converter->convert(in);
@@ -553,6 +556,37 @@ struct Graph::Impl {
             }
         }
         for (const int slot : s.release) w.slots[static_cast<std::size_t>(slot)].reset();
+    }
+
+    // A stage's name in --stats: a node by its id and type, a conversion by its plan line.
+    [[nodiscard]] std::string stage_name(const Step& s) const {
+        if (s.kind == Step::Kind::Convert) return s.label;
+        const NodeRuntime& n = nodes[static_cast<std::size_t>(s.node)];
+        std::string name = fmt::format("{} ({}", n.spec->id, n.info->name);
+        if (!n.absorbed.empty()) name += ", absorbed " + join(n.absorbed);
+        return name + ")";
+    }
+
+    // Meters in pipeline order: decode, the parallel steps, then each serial stage's steps.
+    StageMeter& attach_meters(StatsRecorder& recorder) {
+        StageMeter& decode = recorder.stage("decode");
+        for (const int k : parallel_steps) {
+            Step& s = steps[static_cast<std::size_t>(k)];
+            s.meter = &recorder.stage(stage_name(s));
+        }
+        for (const auto& g : serial_groups)
+            for (const int k : g) {
+                Step& s = steps[static_cast<std::size_t>(k)];
+                s.meter = &recorder.stage(stage_name(s));
+            }
+        return decode;
+    }
+
+    // The meter a node's own step adds to (its finish() is part of its work), or null.
+    [[nodiscard]] StageMeter* meter_of(int node) const {
+        for (const auto& s : steps)
+            if (s.kind != Step::Kind::Convert && s.node == node) return s.meter;
+        return nullptr;
     }
 };
 
@@ -607,14 +641,18 @@ GraphRunResult Graph::run() {
     Progress progress;
     progress.frames_total = g.reader->info().video->frame_count;
     const std::size_t slot_count = g.slot_desc.size();
+    StatsRecorder recorder;
+    StageMeter& decode = g.attach_meters(recorder);
 
     auto read = [&](tbb::flow_control& fc) -> Work {
         g.cancel.throw_if_cancelled();
+        StageTimer timer(&decode);
         auto unit = g.reader->next();
         if (!unit) {
             fc.stop();
             return {};
         }
+        if (unit->video) timer.count(1);
         Work w;
         w.slots.resize(slot_count);
         w.has_video = unit->video != nullptr;
@@ -660,11 +698,16 @@ GraphRunResult Graph::run() {
         auto& n = g.at(i);
         if (!n.node) continue;
         g.cancel.throw_if_cancelled();
+        StageTimer timer(g.meter_of(i));
         n.node->finish();
     }
     g.cancel.throw_if_cancelled();
     for (const int i : g.order)
         if (auto& n = g.at(i); n.node) n.node->commit();
+    result.stats = recorder.snapshot();
+    result.stats.frames = g.reader->stats().frames;
+    result.stats.threads = policy.resolved_threads();
+    result.stats.wall_seconds = std::chrono::duration<double>(clock::now() - start).count();
     result.source = g.reader->stats();
     result.warnings = g.warnings;
     for (const auto& w : g.reader->stats().warnings) result.warnings.push_back(w);

@@ -8,8 +8,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <optional>
 
 #include "atomic_file.h"
 #include "av_util.h"
@@ -192,6 +194,12 @@ LaybackResult lay_in_sound(const std::string& video, const std::string& recordin
         throw InputError(output + ": the " + muxer + " container refuses this combination (" +
                          av::error_string(header) + ")");
 
+    StatsRecorder recorder;
+    StageMeter& copy_meter = recorder.stage("copy picture");
+    StageMeter& read_meter = recorder.stage("read recording");
+    StageMeter& encode_meter = recorder.stage("encode sound");
+    const auto began = std::chrono::steady_clock::now();
+
     // The first picture's time is zero in the new file, and the sound's sample 0 plays with it.
     const std::int64_t start = ivs.start_time != AV_NOPTS_VALUE ? ivs.start_time : 0;
     const AVRational vtb = ivs.time_base;
@@ -210,8 +218,12 @@ LaybackResult lay_in_sound(const std::string& video, const std::string& recordin
             cancel.throw_if_cancelled();
             const std::int64_t n = std::min(step, until - written);
             chunk.clear();
-            samples.read(options.offset_samples + written, n, chunk, result.silence_head,
-                         result.silence_tail);
+            {
+                StageTimer timer(&read_meter);
+                samples.read(options.offset_samples + written, n, chunk, result.silence_head,
+                             result.silence_tail);
+            }
+            StageTimer timer(&encode_meter);
             av_frame_unref(frame.get());
             frame->nb_samples = static_cast<int>(n);
             frame->format = enc->sample_fmt;
@@ -251,6 +263,8 @@ LaybackResult lay_in_sound(const std::string& video, const std::string& recordin
 
     while (true) {
         cancel.throw_if_cancelled();
+        // Timed in two parts around write_sound(), which has meters of its own.
+        std::optional<StageTimer> timer(&copy_meter);
         const int err = av_read_frame(&ifmt, pkt.get());
         if (err == AVERROR_EOF) break;
         if (err < 0) throw InputError(video + ": read error (" + av::error_string(err) + ")");
@@ -266,13 +280,18 @@ LaybackResult lay_in_sound(const std::string& video, const std::string& recordin
         if (pkt->dts != AV_NOPTS_VALUE) pkt->dts -= shift;
         if (si == in.video_index) {
             ++result.video_packets;
+            timer->count(1);
             if (pkt->pts != AV_NOPTS_VALUE && !(pkt->flags & AV_PKT_FLAG_DISCARD))
                 picture_end = std::max(
                     picture_end, pkt->pts + (pkt->duration > 0 ? pkt->duration : frame_ticks));
             // Sound up to this picture's decode time (else its presentation time) keeps the two
             // streams interleaved, so the muxer's queue stays short.
             const std::int64_t when = pkt->dts != AV_NOPTS_VALUE ? pkt->dts : pkt->pts;
-            if (when != AV_NOPTS_VALUE) write_sound(std::max<std::int64_t>(0, samples_at(when)));
+            if (when != AV_NOPTS_VALUE) {
+                timer.reset();
+                write_sound(std::max<std::int64_t>(0, samples_at(when)));
+                timer.emplace(&copy_meter);
+            }
         }
         AVStream* os = out->streams[out_index[static_cast<std::size_t>(si)]];
         av_packet_rescale_ts(pkt.get(), ist.time_base, os->time_base);
@@ -282,17 +301,25 @@ LaybackResult lay_in_sound(const std::string& video, const std::string& recordin
     }
     result.samples = samples_at(picture_end);
     write_sound(result.samples);
-    avcodec_send_frame(enc.get(), nullptr);
-    while (avcodec_receive_packet(enc.get(), pkt.get()) == 0) {
-        pkt->stream_index = oas->index;
-        av_packet_rescale_ts(pkt.get(), enc->time_base, oas->time_base);
-        write_packet(*out, *pkt, output);
+    {
+        StageTimer timer(&encode_meter);
+        avcodec_send_frame(enc.get(), nullptr);
+        while (avcodec_receive_packet(enc.get(), pkt.get()) == 0) {
+            pkt->stream_index = oas->index;
+            av_packet_rescale_ts(pkt.get(), enc->time_base, oas->time_base);
+            write_packet(*out, *pkt, output);
+        }
+        if (const int err = av_write_trailer(out.get()); err < 0)
+            throw OutputError(output + ": cannot finalise the file (" + av::error_string(err) +
+                              ")");
+        if (const int err = avio_closep(&out->pb); err < 0)
+            throw OutputError(output + ": cannot close the file (" + av::error_string(err) + ")");
     }
-    if (const int err = av_write_trailer(out.get()); err < 0)
-        throw OutputError(output + ": cannot finalise the file (" + av::error_string(err) + ")");
-    if (const int err = avio_closep(&out->pb); err < 0)
-        throw OutputError(output + ": cannot close the file (" + av::error_string(err) + ")");
     file.commit();
+    result.stats = recorder.snapshot();
+    result.stats.frames = result.video_packets;
+    result.stats.wall_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
     if (result.silence_head > 0)
         result.warnings.push_back(
             fmt::format("{}: the camera rolled {:.3f} s before the recording; that much silence "

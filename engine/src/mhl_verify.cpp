@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -189,7 +190,7 @@ class Verifier {
     }
 
     void check_file(const std::string& path, const Expected& e, bool also_md5,
-                    const CancelToken* cancel) {
+                    const CancelToken* cancel, StageMeter& meter) {
         if (!mhl::is_safe_relative_path(path)) {
             r_.problems.push_back(
                 fmt::format("'{}': recorded path leaves the root; not checked", path));
@@ -231,7 +232,9 @@ class Verifier {
             c.actual = std::to_string(size);
         } else {
             try {
+                StageTimer timer(&meter);
                 const FileHashes got = hash_file_formats(file.string(), formats, cancel);
+                timer.count(0, got.size);
                 c.status = "ok";
                 c.actual = got.hashes.at(primary);
                 for (const auto f : formats) {
@@ -309,7 +312,11 @@ MhlVerifyResult verify_mhl(const std::string& path, bool also_md5, const CancelT
     r.root = loc.root.string();
     r.mhl = loc.only.empty() ? loc.folder.string() : (loc.folder / loc.only).string();
     Verifier v(r, loc);
+    const auto start = std::chrono::steady_clock::now();
+    StatsRecorder recorder;
+    std::optional<StageTimer> timer(&recorder.stage("check chain"));
     const std::vector<mhl::GenerationFile> generations = v.check_chain(cancel);
+    timer.reset();
 
     std::map<std::string, Expected> expected;
     std::vector<std::string> order;
@@ -323,16 +330,22 @@ MhlVerifyResult verify_mhl(const std::string& path, bool also_md5, const CancelT
     } else {
         for (const auto& g : generations) collect(g, expected, order);
     }
+    StageMeter& hashing = recorder.stage("hash files");
     for (const auto& p : order) {
         if (cancel) cancel->throw_if_cancelled();
-        v.check_file(p, expected.at(p), also_md5, cancel);
+        v.check_file(p, expected.at(p), also_md5, cancel, hashing);
     }
     if (loc.only.empty()) {
+        timer.emplace(&recorder.stage("look for new files"));
         std::vector<std::string> ignore = mhl::default_ignore_patterns();
         if (!generations.empty())
             for (const auto& p : generations.back().ignore_patterns) ignore.push_back(p);
         v.find_new(expected, ignore, cancel);
+        timer.reset();
     }
+    r.stats = recorder.snapshot();
+    r.stats.wall_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return r;
 }
 

@@ -47,21 +47,31 @@ void run_pipeline(MediaReader& reader, const PipelineStages& stages, const Sched
 
     auto read = [&](tbb::flow_control& fc) -> MediaUnit {
         cancel.throw_if_cancelled();
+        StageTimer timer(stages.read_meter);
         auto unit = reader.next();
         if (!unit) {
             fc.stop();
             return {};
         }
+        timer.count(unit->video ? 1 : 0);
         return std::move(*unit);
     };
     auto transform = [&](MediaUnit unit) -> MediaUnit {
-        if (stages.transform && !cancel.cancelled()) return stages.transform(std::move(unit));
+        if (stages.transform && !cancel.cancelled()) {
+            StageTimer timer(stages.transform_meter);
+            timer.count(unit.video ? 1 : 0);
+            return stages.transform(std::move(unit));
+        }
         return unit;
     };
     auto sink = [&](const MediaUnit& unit) {
         // Checked here too so that a cancelled run stops before it writes another frame.
         cancel.throw_if_cancelled();
-        if (stages.sink) stages.sink(unit);
+        if (stages.sink) {
+            StageTimer timer(stages.sink_meter);
+            timer.count(unit.video ? 1 : 0);
+            stages.sink(unit);
+        }
         if (unit.video) ++progress.frames_done;
         if (stages.progress) {
             progress.elapsed_seconds = std::chrono::duration<double>(clock::now() - start).count();

@@ -76,7 +76,7 @@ std::vector<SampleFile> write_sample_set(const SampleSetOptions& options,
         const auto result = encode(*source, cfg, schedule, cancel);
         written.push_back(
             {std::string(spec.codec) == "dpx10" ? path.string() : result.outputs.front(),
-             spec.description});
+             spec.description, result.stats});
     }
     return written;
 }

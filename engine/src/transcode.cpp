@@ -1,5 +1,8 @@
 #include "cinepipe/transcode.h"
 
+#include <fmt/format.h>
+
+#include <chrono>
 #include <filesystem>
 
 #include "cinepipe/error.h"
@@ -57,7 +60,16 @@ TranscodeResult encode(MediaReader& reader, const WriterConfig& config,
                      2 * static_cast<std::size_t>(schedule.resolved_threads()) + 4;
     FrameConverter converter(conv);
 
+    // Named as a graph names the same steps, so transcode's and grade's tables read alike.
+    const auto start = std::chrono::steady_clock::now();
+    StatsRecorder recorder;
     PipelineStages stages;
+    stages.read_meter = &recorder.stage("decode");
+    if (v.working_format != conv.format)
+        stages.transform_meter = &recorder.stage(fmt::format("convert {} {}x{} -> {} for output",
+                                                             to_string(v.working_format), v.width,
+                                                             v.height, to_string(conv.format)));
+    stages.sink_meter = &recorder.stage("output (writer)");
     stages.transform = [&](MediaUnit unit) {
         if (unit.video) unit.video = converter.convert(unit.video);
         return unit;
@@ -65,9 +77,18 @@ TranscodeResult encode(MediaReader& reader, const WriterConfig& config,
     stages.sink = [&](const MediaUnit& unit) { writer->write(unit); };
     stages.progress = progress;
     run_pipeline(reader, stages, schedule, cancel);
-    writer->finish();
+    {
+        // Flushing the encoder's delayed frames and the muxer's trailer is the writer's work.
+        StageTimer timer(stages.sink_meter);
+        writer->finish();
+    }
 
     TranscodeResult result;
+    result.stats = recorder.snapshot();
+    result.stats.frames = reader.stats().frames;
+    result.stats.threads = schedule.resolved_threads();
+    result.stats.wall_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     result.frames = reader.stats().frames;
     result.audio_samples = reader.stats().audio_samples;
     result.corrupt_frames = reader.stats().corrupt_frames;

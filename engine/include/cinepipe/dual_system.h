@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cinepipe/cancel.h"
+#include "cinepipe/run_stats.h"
 
 namespace cinepipe {
 
@@ -19,6 +20,9 @@ struct DualSystemOptions {
     // Drift: offsets measured on windows this long, up to 30 of them spread along the clip,
     // and a line fitted through them. Short, so the drift inside one window stays small.
     double drift_window_s = 2;
+    // Null, or where the time goes (--stats): "read clip sound", "read recording (8 kHz)",
+    // "read recording (full rate)", "correlate" and, for sound rolls, "probe sound rolls".
+    StatsRecorder* stats = nullptr;
 };
 
 struct DualSystemResult {

@@ -13,6 +13,7 @@
 #include "cinepipe/filter_registry.h"
 #include "cinepipe/params.h"
 #include "cinepipe/pipeline.h"
+#include "cinepipe/run_stats.h"
 
 namespace cinepipe {
 
@@ -50,6 +51,10 @@ struct GraphRunResult {
     std::vector<std::string> outputs;
     std::vector<std::string> warnings;  // the graph's own (validation) and every node's
     std::vector<QcResult> qc;           // each checking analyser's findings, in graph order
+    // Where the time went: "decode", then every step in pipeline order, named "ID (TYPE)" for
+    // a node (its finish() counted with it: an encoder's flush, a report's writing) and by its
+    // plan() line for an inserted conversion.
+    RunStats stats;
 };
 
 // A validated graph with its source open, formats negotiated and sinks ready.

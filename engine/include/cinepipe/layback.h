@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cinepipe/cancel.h"
+#include "cinepipe/run_stats.h"
 
 namespace cinepipe {
 
@@ -28,6 +29,9 @@ struct LaybackResult {
     std::int64_t silence_tail = 0;  // samples after it ends
     std::int64_t video_packets = 0;
     std::vector<std::string> warnings;
+    // "copy picture" (demux and mux of the picture packets, one frame each), "read recording"
+    // and "encode sound" (PCM encoding and muxing), for --stats.
+    RunStats stats;
 };
 
 // Before any analysis: OutputError unless `output` is a MOV, MXF or MKV (MP4 has no PCM in

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cinepipe/cancel.h"
+#include "cinepipe/run_stats.h"
 
 namespace cinepipe {
 
@@ -78,6 +79,9 @@ struct MhlVerifyResult {
     std::vector<MhlCheck> checks;
     bool chain_ok = true;               // every generation file matches its C4 ID in the chain
     std::vector<std::string> problems;  // chain and history problems, one line each
+    // "check chain" (the generation files against their C4 IDs), "hash files" (bytes read)
+    // and "look for new files", for --stats.
+    RunStats stats;
 
     // Files whose check failed (mismatch, missing, unreadable).
     [[nodiscard]] std::size_t failed() const;

@@ -9,6 +9,7 @@
 
 #include "cinepipe/cancel.h"
 #include "cinepipe/media_reader.h"
+#include "cinepipe/run_stats.h"
 
 namespace cinepipe {
 
@@ -35,6 +36,12 @@ struct PipelineStages {
     UnitTransform transform;  // may be empty
     UnitSink sink;
     ProgressCallback progress;  // may be empty; called from the sink stage
+    // Where the time goes (--stats): null, or the meters each stage adds its calls to. The
+    // read stage is the reader's demux and decode; a unit without a picture (audio past the
+    // last frame) is timed but not counted as a frame.
+    StageMeter* read_meter = nullptr;
+    StageMeter* transform_meter = nullptr;
+    StageMeter* sink_meter = nullptr;
 };
 
 // Runs `body` (which starts oneTBB work, e.g. a parallel_pipeline) with exactly the

@@ -9,6 +9,7 @@
 
 #include "cinepipe/cancel.h"
 #include "cinepipe/media_reader.h"
+#include "cinepipe/run_stats.h"
 
 namespace cinepipe {
 
@@ -43,6 +44,7 @@ struct SampleSetOptions {
 struct SampleFile {
     std::string path;
     std::string description;
+    RunStats stats;  // its encode: "decode" is the synthetic source drawing the pictures
 };
 
 // Writes the sample dailies set (one file per delivery codec, plus a DPX sequence).

@@ -5,6 +5,7 @@
 #include "cinepipe/cancel.h"
 #include "cinepipe/media_writer.h"
 #include "cinepipe/pipeline.h"
+#include "cinepipe/run_stats.h"
 
 namespace cinepipe {
 
@@ -26,6 +27,7 @@ struct TranscodeResult {
     std::vector<TimestampDiscontinuity> discontinuities;
     std::vector<std::string> outputs;
     std::vector<std::string> warnings;  // what the output could not keep
+    RunStats stats;  // decode, conversion (when one is needed) and the writer, for --stats
 };
 
 // Decode once, convert to what the encoder takes, encode; atomic output.
