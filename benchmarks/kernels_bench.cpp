@@ -126,8 +126,8 @@ void BM_GradeLut33(benchmark::State& state) {
     FramePool pool(PixelFormat::Gbrpf32, 1920, 1080, 2);
     auto out = pool.acquire();
     for (auto _ : state) processor->apply(*in, *out);
-    state.counters["Mpix/s"] =
-        benchmark::Counter(1920.0 * 1080.0 * double(state.iterations()) / 1e6, benchmark::Counter::kIsRate);
+    state.counters["Mpix/s"] = benchmark::Counter(
+        1920.0 * 1080.0 * double(state.iterations()) / 1e6, benchmark::Counter::kIsRate);
     std::filesystem::remove(cube);
 }
 BENCHMARK(BM_GradeLut33)
@@ -168,10 +168,15 @@ void BM_LatticeKernel(benchmark::State& state) {
                               out.data() + 2 * n, n, nullptr);
         benchmark::DoNotOptimize(out.data());
     }
-    state.counters["Mpix/s"] =
-        benchmark::Counter(double(n) * double(state.iterations()) / 1e6, benchmark::Counter::kIsRate);
+    state.counters["Mpix/s"] = benchmark::Counter(double(n) * double(state.iterations()) / 1e6,
+                                                  benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_LatticeKernel)->ArgName("avx2")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_LatticeKernel)
+    ->ArgName("avx2")
+    ->Arg(0)
+    ->Arg(1)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 // One 4K 10-bit 4:2:2 frame graded (33^3 LUT): arg 0, the exact path as the colour node ran it
 // before (swscale to float RGB, OCIO, swscale back); arg 1, the fused YUV strip pass.
@@ -212,10 +217,16 @@ void BM_Grade4kYuv422p10(benchmark::State& state) {
             benchmark::DoNotOptimize(yuv_converter.convert(graded));
         }
     }
-    state.counters["fps"] = benchmark::Counter(double(state.iterations()), benchmark::Counter::kIsRate);
+    state.counters["fps"] =
+        benchmark::Counter(double(state.iterations()), benchmark::Counter::kIsRate);
     std::filesystem::remove(cube);
 }
-BENCHMARK(BM_Grade4kYuv422p10)->ArgName("fused")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Grade4kYuv422p10)
+    ->ArgName("fused")
+    ->Arg(0)
+    ->Arg(1)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 }  // namespace
 }  // namespace cinepipe

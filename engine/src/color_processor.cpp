@@ -11,10 +11,10 @@
 #include <filesystem>
 #include <sstream>
 
+#include "cdl_kernel.h"
 #include "cinepipe/color.h"
 #include "cinepipe/error.h"
 #include "color_config.h"
-#include "cdl_kernel.h"
 #include "color_fast_path.h"
 #include "yuv_grade.h"
 
@@ -454,13 +454,13 @@ void ColorProcessor::apply(const VideoFrame& in, VideoFrame& out) const {
         for (int y = 0; y < in.height; ++y) {
             const auto src = [&](int plane) {
                 return reinterpret_cast<const float*>(
-                    in.plane(plane) + static_cast<std::ptrdiff_t>(y) *
-                                          in.stride[static_cast<std::size_t>(plane)]);
+                    in.plane(plane) +
+                    static_cast<std::ptrdiff_t>(y) * in.stride[static_cast<std::size_t>(plane)]);
             };
             const auto dst = [&](int plane) {
-                return reinterpret_cast<float*>(
-                    out.mutable_plane(plane) + static_cast<std::ptrdiff_t>(y) *
-                                                   out.stride[static_cast<std::size_t>(plane)]);
+                return reinterpret_cast<float*>(out.mutable_plane(plane) +
+                                                static_cast<std::ptrdiff_t>(y) *
+                                                    out.stride[static_cast<std::size_t>(plane)]);
             };
             for (int p = 0; p < (alpha ? 4 : 3); ++p) std::copy_n(src(p), in.width, dst(p));
             impl_->fast_row(dst(2), dst(0), dst(1), in.width, outside, packed);

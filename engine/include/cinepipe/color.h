@@ -72,9 +72,9 @@ struct ColorPipeline {
 struct ColorFastPath {
     enum class Kind : std::uint8_t { Exact, Lut, Cdl, Baked, LutAfterOcio };
     Kind kind = Kind::Exact;
-    int size = 0;             // lattice nodes per axis
-    double max_error = 0;     // largest |lattice - OCIO| seen while validating, 0..1 scale
-    std::string reason;       // why the exact path (or this lattice) was chosen
+    int size = 0;          // lattice nodes per axis
+    double max_error = 0;  // largest |lattice - OCIO| seen while validating, 0..1 scale
+    std::string reason;    // why the exact path (or this lattice) was chosen
     [[nodiscard]] std::string describe() const;
 };
 
