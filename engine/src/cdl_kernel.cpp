@@ -12,7 +12,7 @@
 #define CINEPIPE_HAVE_LIBMVEC 1
 // glibc's AVX2 powf (x86_64 vector ABI name), declared here as <math.h> only offers it to
 // the auto-vectoriser under -ffast-math.
-extern "C" __m256 _ZGVdN8vv_powf(__m256 x, __m256 y);
+extern "C" __m256 _ZGVdN8vv_powf(__m256 x, __m256 y);  // NOLINT(bugprone-reserved-identifier)
 #endif
 
 namespace cinepipe::lut {
