@@ -85,9 +85,9 @@ lut::Lattice bake(const OCIO::CPUProcessor& cpu, int size) {
 }
 
 FastPathChoice accepted(FastPathChoice candidate, const OCIO::CPUProcessor& cpu,
-                        ColorFastPath::Kind kind, std::string reason, double* worst) {
+                        ColorFastPath::Kind kind, std::string reason, double* closest) {
     const double error = fast_path_error(candidate, cpu);
-    if (worst && error < *worst) *worst = error;
+    if (closest && error < *closest) *closest = error;
     if (!(error <= kLatticeTolerance)) return {};
     candidate.info.kind = kind;
     candidate.info.size = candidate.lattice ? candidate.lattice->size : 0;
@@ -158,14 +158,14 @@ FastPathChoice choose_fast_path(const OCIO::Processor& processor, const OCIO::CP
     const auto group =
         processor.getOptimizedProcessor(OCIO::OPTIMIZATION_DEFAULT)->createGroupTransform();
     const int ops = group->getNumTransforms();
-    double worst = INFINITY;
+    double closest = INFINITY;  // the best candidate's error, for the exact path's reason
     // The chain is one 3D LUT (a show LUT): the lattice is that LUT.
     if (ops == 1) {
         FastPathChoice c;
         c.lattice = lut_at(*group, 0);
         if (c.lattice) {
             if (auto r = accepted(std::move(c), cpu, ColorFastPath::Kind::Lut,
-                                  "the chain is one 3D LUT", &worst);
+                                  "the chain is one 3D LUT", &closest);
                 r.fast())
                 return r;
         }
@@ -178,7 +178,7 @@ FastPathChoice choose_fast_path(const OCIO::Processor& processor, const OCIO::CP
         if (c.cdl && (ops == 1 || c.lattice)) {
             if (auto r =
                     accepted(std::move(c), cpu, ColorFastPath::Kind::Cdl,
-                             ops == 1 ? "the chain is one CDL" : "a CDL, then a 3D LUT", &worst);
+                             ops == 1 ? "the chain is one CDL" : "a CDL, then a 3D LUT", &closest);
                 r.fast())
                 return r;
         }
@@ -189,7 +189,7 @@ FastPathChoice choose_fast_path(const OCIO::Processor& processor, const OCIO::CP
         FastPathChoice c;
         c.lattice = bake(cpu, size);
         if (auto r = accepted(std::move(c), cpu, ColorFastPath::Kind::Baked,
-                              fmt::format("baked from OCIO at {}^3", size), &worst);
+                              fmt::format("baked from OCIO at {}^3", size), &closest);
             r.fast())
             return r;
     }
@@ -205,14 +205,14 @@ FastPathChoice choose_fast_path(const OCIO::Processor& processor, const OCIO::CP
             // The optimised operations reference no colour space: a raw config builds them.
             c.prefix = OCIO::Config::CreateRaw()->getProcessor(head)->getDefaultCPUProcessor();
             if (auto r = accepted(std::move(c), cpu, ColorFastPath::Kind::LutAfterOcio,
-                                  "OCIO, then the chain's last 3D LUT", &worst);
+                                  "OCIO, then the chain's last 3D LUT", &closest);
                 r.fast())
                 return r;
         }
     }
     FastPathChoice exact;
-    exact.info.reason = fmt::format("a lattice differs from OCIO by up to {:.4f} (limit {})", worst,
-                                    kLatticeTolerance);
+    exact.info.reason = fmt::format("a lattice differs from OCIO by up to {:.4f} (limit {})",
+                                    closest, kLatticeTolerance);
     return exact;
 }
 
