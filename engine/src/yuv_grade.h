@@ -2,8 +2,8 @@
 // The fused strip pass of the fast colour path: rows of a YUV picture (4:4:4 or 4:2:2, 8 to
 // 16 bits) go YUV -> float RGB -> grade -> YUV while they are in cache, with no float frame
 // and no swscale round trip. Chroma is co-sited (ProRes, DNxHR, MPEG-2 style): 4:2:2 chroma
-// is brought to full width with a 4-tap half-band filter and back with the matching 7-tap
-// one.
+// is brought to full width with a 4-tap half-band filter and back by a lifting step that
+// low-passes only what the grade added, so an identity grade returns every code unchanged.
 
 #include <functional>
 #include <optional>
@@ -26,10 +26,13 @@ struct YuvCoding {
 // engine, and an unspecified range as limited.
 std::optional<YuvCoding> yuv_coding_for(const VideoFrame& frame);
 
-// The grade, in place on one row of planar float R'G'B'.
+// The grade, in place on the pixels of one row as planar float R'G'B'. The pixels are not in
+// picture order (4:2:2 rows come split by parity, even pixels first), so a grade must work
+// on each pixel alone, as colour transforms do.
 using RowGrade = std::function<void(float* r, float* g, float* b, int n)>;
 
-// Grades every row of `in` into `out` (same format, size and tags).
+// Grades every row of `in` into `out` (same format, size and tags). `out` may be `in`: each
+// row is read whole before it is written.
 void grade_yuv(const YuvCoding& coding, const VideoFrame& in, VideoFrame& out,
                const RowGrade& grade);
 

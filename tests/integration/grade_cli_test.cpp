@@ -89,12 +89,14 @@ TEST_F(Grade, CubeMatchesFfmpegLut3dTetrahedral) {
                  quote(out_ / "ffmpeg.mkv"));
     const auto d = rms_difference(out_ / "ours.mkv", out_ / "ffmpeg.mkv");
     // Below one 10-bit code value (as RMS, which bounds the mean difference) for Y' and Cr.
-    // Cb differs by about 2.5: ffmpeg's float RGB -> YUV (swscale's 16-bit integer path) is
+    // Cb differs by about 3: ffmpeg's float RGB -> YUV (swscale's 16-bit integer path) is
     // the one off there; cinepipe's fused pass writes what the BT.709 formula gives
-    // (ColorFastPath.FusedPassWritesWhatTheBt709FormulaGives), and the exact path
-    // (CINEPIPE_EXACT_COLOR=1, swscale's own conversions) stays below 1 on every plane.
+    // (ColorFastPath.FusedPassWritesWhatTheBt709FormulaGives), and keeps the chroma the
+    // grade did not change where swscale's 4:2:2 decimation blurs it (3.1 here; 2.5 with a
+    // blurring decimator of its own). The exact path (CINEPIPE_EXACT_COLOR=1, swscale's own
+    // conversions) stays below 1 on every plane.
     EXPECT_LT(d[0], 1.0);
-    EXPECT_LT(d[1], 3.0);
+    EXPECT_LT(d[1], 3.5);
     EXPECT_LT(d[2], 1.0);
     ASSERT_EQ(run_command("CINEPIPE_EXACT_COLOR=1 " + quote(test::kCinepipe) + " grade -q " +
                           quote(clip_) + " -o " + quote(out_ / "exact.mkv") + " --codec ffv1 --lut " +

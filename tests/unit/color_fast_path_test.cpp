@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <random>
 
@@ -337,11 +338,13 @@ TEST(ColorFastPath, FusedYuvPassMatchesSwscaleAndOcio) {
             const CodeDifference d = code_difference(*out, *reference, p);
             SCOPED_TRACE(std::string(to_string(format)) + " plane " + std::to_string(p));
             // Luma: rounding only. Chroma: swscale's fixed-point RGB->YUV leaves Cb about half
-            // a code off (4:4:4 shows it alone), and the 4:2:2 filters (swscale: Lanczos)
-            // differ at the chart's sharp colour edges.
+            // a code off (4:4:4 shows it alone), and the 4:2:2 filters differ at the chart's
+            // sharp colour edges: swscale decimates with a blurring filter, the fused pass
+            // keeps chroma the grade did not change (measured max 32 codes on Cb, 14 on Cr;
+            // 22 and 9 with a 7-tap half-band decimator).
             EXPECT_LT(d.mean, p == 0 ? 0.05 : 1.5);
             EXPECT_LT(d.over_2, p == 0 ? 0.001 : 0.05);
-            EXPECT_LE(d.max, p == 0 ? 2 : 32) << "mean " << d.mean;
+            EXPECT_LE(d.max, p == 0 ? 2 : 40) << "mean " << d.mean;
             std::printf("%s plane %d: max %.2f codes, mean %.3f, over 2 codes %.4f%%\n",
                         to_string(format), p, d.max, d.mean, 100 * d.over_2);
         }
@@ -391,6 +394,71 @@ TEST(ColorFastPath, FusedPassWritesWhatTheBt709FormulaGives) {
             }
         }
     EXPECT_LE(worst, 0.5 + 1e-3) << "rounded to the nearest code";
+}
+
+// Random codes within the limited range, so the chroma filters see every kind of edge.
+void fill_random(VideoFrame& f, std::uint32_t seed) {
+    std::mt19937 rng(seed);
+    const int unit = 1 << (info(f.format).bit_depth - 8);
+    for (int p = 0; p < 3; ++p) {
+        std::uniform_int_distribution<int> code(16 * unit, (p == 0 ? 235 : 240) * unit);
+        for (int y = 0; y < f.plane_height(p); ++y) {
+            auto* row = reinterpret_cast<std::uint16_t*>(f.mutable_plane(p) + y * f.stride[p]);
+            for (int x = 0; x < f.plane_width(p); ++x)
+                row[x] = static_cast<std::uint16_t>(code(rng));
+        }
+    }
+}
+
+bool same_codes(const VideoFrame& a, const VideoFrame& b) {
+    for (int p = 0; p < 3; ++p)
+        for (int y = 0; y < a.plane_height(p); ++y)
+            if (std::memcmp(a.plane(p) + y * a.stride[p], b.plane(p) + y * b.stride[p],
+                            a.row_bytes(p)) != 0)
+                return false;
+    return true;
+}
+
+TEST(ColorFastPath, FusedPassKeepsEveryCodeUnderAnIdentityGrade) {
+    // Odd and even widths, 4:2:2 and 4:4:4: the chroma filters are a matched pair, so
+    // interpolating and decimating again gives back each co-sited sample.
+    for (const PixelFormat format : {PixelFormat::Yuv422p10, PixelFormat::Yuv444p12})
+        for (const int w : {2, 3, 7, 8, 641, 1920}) {
+            SCOPED_TRACE(std::string(to_string(format)) + " width " + std::to_string(w));
+            FramePool pool(format, w, 5, 2);
+            auto in = pool.acquire();
+            in->tags = rec709_limited();
+            fill_random(*in, static_cast<std::uint32_t>(w));
+            auto out = pool.acquire();
+            copy_frame_props(*in, *out);
+            int pixels = 0;
+            lut::grade_yuv(*lut::yuv_coding_for(*in), *in, *out,
+                           [&](float*, float*, float*, int n) { pixels += n; });
+            EXPECT_EQ(pixels, w * 5);
+            EXPECT_TRUE(same_codes(*in, *out));
+        }
+}
+
+TEST(ColorFastPath, FusedPassInPlaceEqualsIntoANewFrame) {
+    // The colour node grades a frame it alone holds in place; the result must be the same.
+    TempDir dir;
+    const std::string cube = dir / "look.cube";
+    test::write_test_cube(cube, 33);
+    const auto fast = ColorProcessor::create({{}, {cdl_op(), lut_op(cube)}});
+    for (const PixelFormat format : {PixelFormat::Yuv422p10, PixelFormat::Yuv444p12})
+        for (const int w : {641, 1280}) {
+            SCOPED_TRACE(std::string(to_string(format)) + " width " + std::to_string(w));
+            FramePool pool(format, w, 17, 2);
+            auto frame = pool.acquire();
+            frame->tags = rec709_limited();
+            fill_random(*frame, 7);
+            auto separate = pool.acquire();
+            copy_frame_props(*frame, *separate);
+            ASSERT_TRUE(fast->apply_yuv(*frame, *separate));
+            EXPECT_FALSE(same_codes(*frame, *separate)) << "the look changes the picture";
+            ASSERT_TRUE(fast->apply_yuv(*frame, *frame));
+            EXPECT_TRUE(same_codes(*frame, *separate));
+        }
 }
 
 }  // namespace
