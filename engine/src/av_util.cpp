@@ -206,6 +206,11 @@ std::shared_ptr<VideoFrame> wrap_frame(const AVFrame& src, PixelFormat format) {
         frame->stride[static_cast<std::size_t>(p)] = ref->linesize[p];
     }
     frame->storage = std::shared_ptr<AVFrame>(ref.release(), FrameDeleter{});
+    // The decoder may keep references to its pictures (to predict others from them).
+    frame->storage_unshared = [](const void* storage) {
+        return av_frame_is_writable(const_cast<AVFrame*>(static_cast<const AVFrame*>(storage))) !=
+               0;
+    };
     return frame;
 }
 

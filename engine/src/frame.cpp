@@ -89,6 +89,12 @@ FramePool::FramePool(PixelFormat format, int width, int height, std::size_t max_
     shared_->free.reserve(max_buffers);
 }
 
+bool writable_in_place(const FramePtr& frame) {
+    if (!frame || frame.use_count() != 1 || !frame->storage || frame->storage.use_count() != 1)
+        return false;
+    return !frame->storage_unshared || frame->storage_unshared(frame->storage.get());
+}
+
 FramePool::~FramePool() = default;
 
 std::shared_ptr<VideoFrame> FramePool::acquire() {

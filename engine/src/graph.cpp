@@ -32,6 +32,7 @@ struct Step {
     bool parallel = false;
     std::string label;
     std::vector<int> release;  // slots no later step reads
+    bool hands_over_input = false;  // no later step reads the input slot: move its frame in
     StageMeter* meter = nullptr;  // set for the run
 };
 
@@ -512,9 +513,11 @@ struct Graph::Impl {
             last_reader[static_cast<std::size_t>(steps[static_cast<std::size_t>(k)].input_slot)] =
                 k;
         for (std::size_t slot = 0; slot < last_reader.size(); ++slot)
-            if (last_reader[slot] >= 0)
-                steps[static_cast<std::size_t>(last_reader[slot])].release.push_back(
-                    static_cast<int>(slot));
+            if (last_reader[slot] >= 0) {
+                Step& reader = steps[static_cast<std::size_t>(last_reader[slot])];
+                reader.release.push_back(static_cast<int>(slot));
+                if (reader.input_slot == static_cast<int>(slot)) reader.hands_over_input = true;
+            }
     }
 
     struct Work {
@@ -531,17 +534,23 @@ struct Graph::Impl {
             case Step::Kind::Convert:
                 if (in) w.slots[static_cast<std::size_t>(s.output_slot)] = s.converter->convert(in);
                 break;
-            case Step::Kind::Transform:
+            case Step::Kind::Transform: {
                 if (!in) break;
+                // The slot's last reader is handed its frame (the slot lets go of it), so a
+                // node that finds itself the only owner can work in place.
+                const FramePtr input = s.hands_over_input
+                                           ? std::move(w.slots[static_cast<std::size_t>(s.input_slot)])
+                                           : in;
                 try {
                     w.slots[static_cast<std::size_t>(s.output_slot)] =
-                        nodes[static_cast<std::size_t>(s.node)].node->process(in);
+                        nodes[static_cast<std::size_t>(s.node)].node->process(input);
                 } catch (const FilterError& e) {
                     throw FilterError(fmt::format("node '{}': {}",
                                                   nodes[static_cast<std::size_t>(s.node)].spec->id,
                                                   e.what()));
                 }
                 break;
+            }
             case Step::Kind::Consume: {
                 // The source's audio travels with this node's own video, without a copy.
                 MediaUnit view{in, std::move(w.unit.audio)};

@@ -21,7 +21,10 @@ int SchedulePolicy::resolved_threads() const {
 
 int SchedulePolicy::resolved_in_flight() const {
     if (frames_in_flight > 0) return frames_in_flight;
-    return 2 * resolved_threads() + 2;
+    // One unit per worker plus two waiting at the serial stages keeps every thread busy;
+    // more only holds more pictures (measured: 2 x threads + 2 was no faster, and 4K jobs
+    // held 100 MB more).
+    return resolved_threads() + 2;
 }
 
 void run_with_thread_budget(const SchedulePolicy& policy, const std::function<void()>& body) {

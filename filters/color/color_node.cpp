@@ -119,6 +119,15 @@ StreamDesc ColorNode::configure(const StreamDesc& in) {
 }
 
 FramePtr ColorNode::process_strips(const FramePtr& in) {
+    // A picture only this node holds (the graph hands a slot's last reference over) is graded
+    // in place: no second picture in memory, and each row is written while still in cache.
+    if (writable_in_place(in)) {
+        auto& frame = const_cast<VideoFrame&>(*in);  // created mutable; no one else sees it
+        if (processor_->apply_yuv(frame, frame)) {
+            frame.tags = out_tags_;
+            return in;
+        }
+    }
     auto out = pool_->acquire();
     copy_frame_props(*in, *out);
     out->tags = out_tags_;
@@ -153,6 +162,12 @@ FramePtr ColorNode::process(const FramePtr& in) {
         return relabelled;
     }
     if (strips_) return process_strips(in);
+    if (writable_in_place(in)) {
+        auto& frame = const_cast<VideoFrame&>(*in);
+        processor_->apply(frame);
+        frame.tags = out_tags_;
+        return in;
+    }
     auto out = pool_->acquire();
     copy_frame_props(*in, *out);
     out->tags = out_tags_;

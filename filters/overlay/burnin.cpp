@@ -190,13 +190,20 @@ class BurnIn final : public Node {
     FramePtr process(const FramePtr& in) override {
         if (in->format != in_.format || in->width != in_.width || in->height != in_.height)
             throw FilterError(fmt::format("burnin: frame {} changed format or size", in->index));
-        auto out = pool_->acquire();
-        copy_frame_props(*in, *out);
-        for (int p = 0; p < info(in->format).planes; ++p)
-            for (int row = 0; row < in->plane_height(p); ++row)
-                std::memcpy(out->mutable_plane(p) + row * out->stride[static_cast<std::size_t>(p)],
-                            in->plane(p) + row * in->stride[static_cast<std::size_t>(p)],
-                            in->row_bytes(p));
+        // A picture no one else holds is drawn on in place; otherwise on a copy.
+        std::shared_ptr<VideoFrame> out;
+        if (writable_in_place(in)) {
+            out = std::const_pointer_cast<VideoFrame>(in);
+        } else {
+            out = pool_->acquire();
+            copy_frame_props(*in, *out);
+            for (int p = 0; p < info(in->format).planes; ++p)
+                for (int row = 0; row < in->plane_height(p); ++row)
+                    std::memcpy(
+                        out->mutable_plane(p) + row * out->stride[static_cast<std::size_t>(p)],
+                        in->plane(p) + row * in->stride[static_cast<std::size_t>(p)],
+                        in->row_bytes(p));
+        }
         // Items sharing a corner stack away from the edge, in the order given.
         std::map<Corner, int> stacked;
         const Levels lv = levels_for(out->format, out->tags.range);

@@ -68,6 +68,20 @@ class Wants final : public Node {
     std::int64_t fail_at_;
 };
 
+// Records whether each input it is handed could be written in place.
+class WritableProbe final : public Node {
+  public:
+    explicit WritableProbe(Seen& seen) : seen_(seen) {}
+    StreamDesc configure(const StreamDesc& in) override { return in; }
+    FramePtr process(const FramePtr& in) override {
+        if (writable_in_place(in)) ++seen_.calls;
+        return in;
+    }
+
+  private:
+    Seen& seen_;
+};
+
 class GraphRunTest : public ::testing::Test {
   protected:
     void SetUp() override {
@@ -79,6 +93,12 @@ class GraphRunTest : public ::testing::Test {
         add_wants("want_rgb48", PixelFormat::Rgb48, rgb_);
         add_wants("want_rgb48_too", PixelFormat::Rgb48, rgb2_);
         add_wants("want_float", PixelFormat::Gbrpf32, flt_);
+        FilterInfo probe;
+        probe.name = "writable_probe";
+        probe.create = [this](const ParamSet&, const NodeContext&) {
+            return std::make_unique<WritableProbe>(writable_);
+        };
+        registry_.add(probe);
     }
 
     void add_recorder(const std::string& name, Seen& seen) {
@@ -131,7 +151,7 @@ class GraphRunTest : public ::testing::Test {
     TempDir dir_;
     std::string clip_;
     FilterRegistry registry_;
-    Seen a_, b_, rgb_, rgb2_, flt_;
+    Seen a_, b_, rgb_, rgb2_, flt_, writable_;
 };
 
 TEST_F(GraphRunTest, FanOutToTwoWritersDecodesOnce) {
@@ -203,6 +223,53 @@ TEST_F(GraphRunTest, SameResultWithOneAndManyThreads) {
     EXPECT_EQ(test::read_file(dir_ / "src1.md5"), test::read_file(dir_ / "src4.md5"));
     EXPECT_EQ(test::read_file(dir_ / "out1.mkv"), test::read_file(dir_ / "out4.mkv"));
     EXPECT_FALSE(test::read_file(dir_ / "float1.md5").empty());
+}
+
+TEST_F(GraphRunTest, TheLastReaderIsHandedItsFrameAlone) {
+    // Alone on the source, the probe may write each decoded picture in place; with a second
+    // branch reading the source after it, never. (ProRes: an intra codec whose decoder keeps
+    // no reference to its pictures. FFV1's keeps the last one, so its pictures are copied.)
+    clip_ = dir_ / "clip.mov";
+    test::write_clip(clip_, "prores_hq", test::small_clip(160, 90, kFrames));
+    run("  - {id: p, type: writable_probe, inputs: [src]}\n"
+        "  - {id: h, type: framemd5, inputs: [p], params: {path: " +
+        dir_ / "a.md5" + "}}\n");
+    EXPECT_EQ(writable_.calls, kFrames);
+    writable_.calls = 0;
+    run("  - {id: p, type: writable_probe, inputs: [src]}\n"
+        "  - {id: h, type: framemd5, inputs: [p], params: {path: " +
+        dir_ / "b.md5" +
+        "}}\n"
+        "  - {id: h2, type: framemd5, inputs: [src], params: {path: " +
+        dir_ / "c.md5" + "}}\n");
+    EXPECT_EQ(writable_.calls, 0);
+}
+
+TEST_F(GraphRunTest, InPlaceGradesAndBurnInsLeaveOtherBranchesUntouched) {
+    test::write_test_cube(dir_ / "look.cube", 17);
+    const auto md5 = [&](const std::string& name) {
+        return test::framemd5_hashes(test::read_file(dir_ / (name + ".md5")));
+    };
+    const auto hash = [&](const std::string& id, const std::string& input) {
+        return "  - {id: " + id + ", type: framemd5, inputs: [" + input +
+               "], params: {path: " + dir_ / (id + ".md5") + "}}\n";
+    };
+    const std::string look =
+        "  - {id: look, type: lut, inputs: [src], params: {path: " + dir_ / "look.cube" + "}}\n";
+    const std::string burn =
+        "  - {id: burn, type: burnin, inputs: [look], params: {items: timecode@bl}}\n";
+    run(hash("plain", "src"));
+    // Graded and burnt alone (in place) ...
+    run(look + burn + hash("alone", "burn"));
+    run(look + hash("graded_alone", "look"));
+    // ... and with the source and the graded picture read by other branches after them.
+    run(look + burn + hash("burnt", "burn") + hash("graded", "look") + hash("source", "src"));
+    EXPECT_EQ(md5("source"), md5("plain"));
+    EXPECT_EQ(md5("burnt"), md5("alone"));
+    EXPECT_EQ(md5("graded"), md5("graded_alone"));
+    EXPECT_NE(md5("graded"), md5("plain"));
+    EXPECT_NE(md5("graded"), md5("burnt"));
+    EXPECT_EQ(md5("plain").size(), static_cast<std::size_t>(kFrames));
 }
 
 TEST_F(GraphRunTest, FrameMd5MatchesFfmpeg) {

@@ -23,6 +23,10 @@ struct VideoFrame {
     std::array<std::uint8_t*, 4> data{};     // plane pointers (nullptr past `planes`)
     std::array<std::ptrdiff_t, 4> stride{};  // bytes per row, per plane
     std::shared_ptr<void> storage;           // keeps `data` alive
+    // For storage others may hold references to that `storage` does not count (a decoder's
+    // picture it may still predict from): whether it is referenced only through `storage`.
+    // Null: `storage`'s own count says it.
+    bool (*storage_unshared)(const void* storage) = nullptr;
 
     ColorTags tags;
     Rational sample_aspect{1, 1};
@@ -44,6 +48,12 @@ struct VideoFrame {
 };
 
 using FramePtr = std::shared_ptr<const VideoFrame>;
+
+// Whether the holder of `frame` may write its pixels in place: `frame` is the only reference
+// to the picture and to its pixels, so no one else can see the change. (The graph hands a
+// node the last reference to its input; the colour nodes then grade it in place, which saves
+// a picture's memory and a pass through it.)
+[[nodiscard]] bool writable_in_place(const FramePtr& frame);
 
 // Copies everything but the pixels (format/size stay as given) so a converted frame keeps its
 // source's timing, timecode and tags.

@@ -17,7 +17,7 @@ namespace cinepipe {
 // them without touching the stages.
 struct SchedulePolicy {
     int threads = 0;           // 0: all cores
-    int frames_in_flight = 0;  // 0: 2 * threads + 2
+    int frames_in_flight = 0;  // 0: threads + 2
     [[nodiscard]] int resolved_threads() const;
     [[nodiscard]] int resolved_in_flight() const;
 };
