@@ -24,16 +24,16 @@ namespace cinepipe {
 namespace {
 
 struct Step {
-    enum class Kind { Convert, Transform, Consume } kind = Kind::Transform;
+    enum class Kind { Convert, Transform, Prepare, Consume } kind = Kind::Transform;
     int node = -1;  // Transform/Consume: index into Impl::nodes
     int input_slot = 0;
     int output_slot = -1;  // Convert/Transform
     std::unique_ptr<FrameConverter> converter;
     bool parallel = false;
     std::string label;
-    std::vector<int> release;  // slots no later step reads
+    std::vector<int> release;       // slots no later step reads
     bool hands_over_input = false;  // no later step reads the input slot: move its frame in
-    StageMeter* meter = nullptr;  // set for the run
+    StageMeter* meter = nullptr;    // set for the run
 };
 
 bool fits(PixelFormat f, int width, int height) {
@@ -485,6 +485,18 @@ struct Graph::Impl {
                     step.kind = Step::Kind::Consume;
                     step.label =
                         fmt::format("{}: {} ({})", n.spec->id, n.info->name, describe(given));
+                    // An analyser's per-picture work that needs no other picture runs in the
+                    // parallel stage, on many pictures at once, ahead of its in-order stage.
+                    if (n.node->prepares() && slot_parallel[static_cast<std::size_t>(slot)]) {
+                        Step prepare;
+                        prepare.kind = Step::Kind::Prepare;
+                        prepare.node = i;
+                        prepare.input_slot = slot;
+                        prepare.parallel = true;
+                        prepare.label = fmt::format("{}: {}, measuring each picture ({})",
+                                                    n.spec->id, n.info->name, describe(given));
+                        steps.push_back(std::move(prepare));
+                    }
                 }
                 steps.push_back(std::move(step));
             });
@@ -529,7 +541,8 @@ struct Graph::Impl {
     void run_step(Step& s, Work& w) const {
         const FramePtr& in = w.slots[static_cast<std::size_t>(s.input_slot)];
         StageTimer timer(s.meter);
-        if (in) timer.count(1);
+        // A node's prepare and consume share its stage: the picture counts once.
+        if (in && s.kind != Step::Kind::Prepare) timer.count(1);
         switch (s.kind) {
             case Step::Kind::Convert:
                 if (in) w.slots[static_cast<std::size_t>(s.output_slot)] = s.converter->convert(in);
@@ -538,9 +551,9 @@ struct Graph::Impl {
                 if (!in) break;
                 // The slot's last reader is handed its frame (the slot lets go of it), so a
                 // node that finds itself the only owner can work in place.
-                const FramePtr input = s.hands_over_input
-                                           ? std::move(w.slots[static_cast<std::size_t>(s.input_slot)])
-                                           : in;
+                const FramePtr input =
+                    s.hands_over_input ? std::move(w.slots[static_cast<std::size_t>(s.input_slot)])
+                                       : in;
                 try {
                     w.slots[static_cast<std::size_t>(s.output_slot)] =
                         nodes[static_cast<std::size_t>(s.node)].node->process(input);
@@ -551,6 +564,16 @@ struct Graph::Impl {
                 }
                 break;
             }
+            case Step::Kind::Prepare:
+                if (!in) break;
+                try {
+                    nodes[static_cast<std::size_t>(s.node)].node->prepare(in);
+                } catch (const FilterError& e) {
+                    throw FilterError(fmt::format("node '{}': {}",
+                                                  nodes[static_cast<std::size_t>(s.node)].spec->id,
+                                                  e.what()));
+                }
+                break;
             case Step::Kind::Consume: {
                 // The source's audio travels with this node's own video, without a copy.
                 MediaUnit view{in, std::move(w.unit.audio)};

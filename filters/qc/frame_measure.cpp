@@ -48,6 +48,8 @@ FrameMeasurer::FrameMeasurer(const MeasureConfig& config, PixelFormat format, in
       block_of_column_(grid_map(width, kGridX)),
       block_of_row_(grid_map(height, kGridY)),
       block_pixels_(kBlocks, 0.0) {
+    const int shift_y = info(format).chroma_shift_y;
+    chroma_rows_ = grid_map((height + (1 << shift_y) - 1) >> shift_y, kGridY);
     const int depth = info(format).bit_depth;
     const bool full = tags.range == ColorRange::Full;
     if (rgb_) {
@@ -94,7 +96,7 @@ FrameMeasurer::FrameMeasurer(const MeasureConfig& config, PixelFormat format, in
 }
 
 template <typename T>
-CINEPIPE_SIMD_CLONES void FrameMeasurer::luma_pass(const T* plane, std::ptrdiff_t stride, Observation& o) {
+CINEPIPE_SIMD_CLONES void FrameMeasurer::luma_pass(const T* plane, std::ptrdiff_t stride, Observation& o) const {
     const int itb = static_cast<int>(std::floor(black_ + config_.black_level * range_));
     const int ilo = static_cast<int>(std::ceil(black_ + config_.luma_low * range_));
     const int ihi = static_cast<int>(std::floor(black_ + config_.luma_high * range_));
@@ -140,13 +142,12 @@ CINEPIPE_SIMD_CLONES void FrameMeasurer::luma_pass(const T* plane, std::ptrdiff_
 }
 
 template <typename T>
-CINEPIPE_SIMD_CLONES void FrameMeasurer::chroma_pass(const VideoFrame& f, Observation& o) {
+CINEPIPE_SIMD_CLONES void FrameMeasurer::chroma_pass(const VideoFrame& f, Observation& o) const {
     const int cw = f.plane_width(1);
     const int ch = f.plane_height(1);
     const int ilo = static_cast<int>(std::ceil(chroma_zero_ + config_.chroma_low * chroma_range_));
     const int ihi = static_cast<int>(std::floor(chroma_zero_ + config_.chroma_high * chroma_range_));
     const auto starts = cell_starts(cw, kGridX);
-    if (chroma_rows_.size() != static_cast<std::size_t>(ch)) chroma_rows_ = grid_map(ch, kGridY);
     const auto& rows = chroma_rows_;
     std::array<double, 2 * kBlocks> sums{};
     std::array<double, kBlocks> counts{};
@@ -342,7 +343,13 @@ CINEPIPE_SIMD_CLONES void FrameMeasurer::comb_pass(const T* plane, std::ptrdiff_
         n += static_cast<std::uint64_t>((width_ + 3) / 4);
     }
     o.comb_fraction = n ? static_cast<double>(combed) / static_cast<double>(n) : 0.0;
+}
+
+// With the previous frame, the field motion of a combed picture votes for a field order.
+template <typename T>
+CINEPIPE_SIMD_CLONES void FrameMeasurer::field_vote(const T* plane, std::ptrdiff_t stride, Observation& o) const {
     if (!have_prev_ || o.comb_fraction < 0.001) return;
+    const auto* base = reinterpret_cast<const std::uint8_t*>(plane);
     // Bottom field of the previous frame against this top field, and the previous top against
     // this bottom: the pair closer in time differs less.
     double d_bt = 0, d_tb = 0;
@@ -417,24 +424,14 @@ CINEPIPE_SIMD_CLONES void FrameMeasurer::keep_and_diff(const T* plane, std::ptrd
     have_prev_ = true;
 }
 
-Observation FrameMeasurer::measure(const VideoFrame& f) {
+Observation FrameMeasurer::measure_alone(const VideoFrame& f) const {
     Observation o;
     o.index = f.index;
     o.corrupt = f.corrupt;
     o.pts = f.pts;
     o.duration = f.duration;
     o.time_base = f.time_base;
-    if (rgb_) {
-        rgb_to_luma(f, o);
-        const std::uint16_t* luma = rgb_luma_.data();
-        const std::ptrdiff_t stride = static_cast<std::ptrdiff_t>(width_) * 2;
-        luma_pass(luma, stride, o);
-        if (config_.blockiness) blockiness_pass(luma, stride, o);
-        if (config_.comb) comb_pass(luma, stride, o);
-        keep_and_diff(luma, stride, o);
-        o.chroma_out_fraction = 0;
-        return o;
-    }
+    if (rgb_) return o;  // measured in order: through one luma buffer (rgb_measure)
     const auto run = [&](auto sample) {
         using T = decltype(sample);
         const T* luma = reinterpret_cast<const T*>(f.plane(0));
@@ -443,13 +440,49 @@ Observation FrameMeasurer::measure(const VideoFrame& f) {
         if (config_.levels) gamut_pass<T>(f, o);
         if (config_.blockiness) blockiness_pass(luma, f.stride[0], o);
         if (config_.comb) comb_pass(luma, f.stride[0], o);
-        keep_and_diff(luma, f.stride[0], o);
     };
     if (info(f.format).bit_depth > 8)
         run(std::uint16_t{});
     else
         run(std::uint8_t{});
     return o;
+}
+
+void FrameMeasurer::measure_in_order(const VideoFrame& f, Observation& o) {
+    if (rgb_) {
+        rgb_measure(f, o);
+        return;
+    }
+    const auto run = [&](auto sample) {
+        using T = decltype(sample);
+        const T* luma = reinterpret_cast<const T*>(f.plane(0));
+        if (config_.comb) field_vote(luma, f.stride[0], o);
+        keep_and_diff(luma, f.stride[0], o);
+    };
+    if (info(f.format).bit_depth > 8)
+        run(std::uint16_t{});
+    else
+        run(std::uint8_t{});
+}
+
+Observation FrameMeasurer::measure(const VideoFrame& f) {
+    Observation o = measure_alone(f);
+    measure_in_order(f, o);
+    return o;
+}
+
+void FrameMeasurer::rgb_measure(const VideoFrame& f, Observation& o) {
+    rgb_to_luma(f, o);
+    const std::uint16_t* luma = rgb_luma_.data();
+    const std::ptrdiff_t stride = static_cast<std::ptrdiff_t>(width_) * 2;
+    luma_pass(luma, stride, o);
+    if (config_.blockiness) blockiness_pass(luma, stride, o);
+    if (config_.comb) {
+        comb_pass(luma, stride, o);
+        field_vote(luma, stride, o);
+    }
+    keep_and_diff(luma, stride, o);
+    o.chroma_out_fraction = 0;
 }
 
 }  // namespace cinepipe::qc

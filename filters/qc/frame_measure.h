@@ -16,14 +16,20 @@ class FrameMeasurer {
     FrameMeasurer(const MeasureConfig& config, PixelFormat format, int width, int height,
                   const ColorTags& tags);
 
-    // Measures `frame` against the frames measured before it; call in frame order.
+    // What needs no other picture (levels, block grid, blocking, combing): may run on many
+    // pictures at once, ahead of measure_in_order() for the same picture.
+    [[nodiscard]] Observation measure_alone(const VideoFrame& frame) const;
+    // Completes `o`, measure_alone()'s result for `frame`, with what needs the frames before
+    // it (differences, the field order); call in frame order.
+    void measure_in_order(const VideoFrame& frame, Observation& o);
+    // Both, in frame order.
     Observation measure(const VideoFrame& frame);
 
   private:
     template <typename T>
-    void luma_pass(const T* plane, std::ptrdiff_t stride, Observation& o);
+    void luma_pass(const T* plane, std::ptrdiff_t stride, Observation& o) const;
     template <typename T>
-    void chroma_pass(const VideoFrame& f, Observation& o);
+    void chroma_pass(const VideoFrame& f, Observation& o) const;
     template <typename T>
     void gamut_pass(const VideoFrame& f, Observation& o) const;
     void rgb_to_luma(const VideoFrame& f, Observation& o);
@@ -31,6 +37,9 @@ class FrameMeasurer {
     void blockiness_pass(const T* plane, std::ptrdiff_t stride, Observation& o) const;
     template <typename T>
     void comb_pass(const T* plane, std::ptrdiff_t stride, Observation& o) const;
+    template <typename T>
+    void field_vote(const T* plane, std::ptrdiff_t stride, Observation& o) const;
+    void rgb_measure(const VideoFrame& f, Observation& o);
     template <typename T>
     void keep_and_diff(const T* plane, std::ptrdiff_t stride, Observation& o);
 
@@ -47,7 +56,7 @@ class FrameMeasurer {
     double kr_ = 0.2126, kb_ = 0.0722;
     std::vector<int> block_of_column_;  // grid column of each picture column
     std::vector<int> block_of_row_;
-    std::vector<int> chroma_rows_;  // grid row of each chroma line, made on the first frame
+    std::vector<int> chroma_rows_;  // grid row of each chroma line
     std::vector<double> block_pixels_;  // pixels per grid block
     // The two previous frames' luma (16-bit), and this frame's when the input is RGB.
     std::vector<std::uint16_t> prev_, prev2_, rgb_luma_;

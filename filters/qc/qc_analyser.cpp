@@ -5,13 +5,15 @@
 
 #include <algorithm>
 #include <limits>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <utility>
 
 #include "cinepipe/error.h"
-#include "cinepipe/qc.h"
 #include "cinepipe/output_file.h"
+#include "cinepipe/qc.h"
 #include "frame_measure.h"
 #include "qc_check.h"
 #include "qc_filters.h"
@@ -57,8 +59,8 @@ class QcAnalyser final : public Node {
     StreamDesc configure(const StreamDesc& in) override {
         const auto& fi = info(in.format);
         facts_.fps = in.frame_rate;
-        facts_.field_order = ctx_.source && ctx_.source->video ? ctx_.source->video->field_order
-                                                               : in.field_order;
+        facts_.field_order =
+            ctx_.source && ctx_.source->video ? ctx_.source->video->field_order : in.field_order;
         facts_.full_range = in.tags.range == ColorRange::Full;
         facts_.rgb = fi.family == ColorFamily::Rgb;
         facts_.float_samples = fi.sample == SampleType::F32;
@@ -86,10 +88,9 @@ class QcAnalyser final : public Node {
                 e.start_frame = std::min(e.start_frame, result_.frames - 1);
                 e.end_frame = std::min(e.end_frame, result_.frames - 1);
             }
-        std::stable_sort(result_.events.begin(), result_.events.end(),
-                         [](const QcEvent& a, const QcEvent& b) {
-                             return a.start_frame < b.start_frame;
-                         });
+        std::stable_sort(
+            result_.events.begin(), result_.events.end(),
+            [](const QcEvent& a, const QcEvent& b) { return a.start_frame < b.start_frame; });
         auto& m = result_.measurements;
         m.emplace_back("frames", static_cast<double>(result_.frames));
         if (result_.frames > 0) {
@@ -162,8 +163,32 @@ class QcAnalyser final : public Node {
         }
     }
 
+    [[nodiscard]] bool prepares() const override { return true; }
+
+    // The measurements that need no other picture, many pictures at once; consume_picture
+    // collects them in order.
+    void prepare(const FramePtr& frame) override {
+        qc::Observation o = measurer_->measure_alone(*frame);
+        const std::lock_guard lock(prepared_mutex_);
+        prepared_.emplace(frame->index, std::move(o));
+    }
+
     void consume_picture(const VideoFrame& f) {
-        const qc::Observation o = measurer_->measure(f);
+        std::optional<qc::Observation> ready;
+        {
+            const std::lock_guard lock(prepared_mutex_);
+            if (auto it = prepared_.find(f.index); it != prepared_.end()) {
+                ready = std::move(it->second);
+                prepared_.erase(it);
+            }
+        }
+        qc::Observation o;
+        if (ready) {
+            o = std::move(*ready);
+            measurer_->measure_in_order(f, o);
+        } else {
+            o = measurer_->measure(f);
+        }
         for (auto& c : checks_) c->observe(o, result_.events);
         result_.per_frame.push_back({static_cast<float>(o.luma_min), static_cast<float>(o.luma_avg),
                                      static_cast<float>(o.luma_max),
@@ -205,6 +230,8 @@ class QcAnalyser final : public Node {
     qc::ClipFacts facts_;  // before checks_: they keep a reference
     std::vector<std::unique_ptr<qc::Check>> checks_;
     std::optional<qc::FrameMeasurer> measurer_;
+    std::mutex prepared_mutex_;
+    std::map<std::int64_t, qc::Observation> prepared_;  // by frame index, until consumed
     QcResult result_;
     std::optional<Timecode> last_tc_;
     std::vector<std::int64_t> audio_end_;  // per stream: where the last picture's audio ended
@@ -225,7 +252,8 @@ std::vector<ParamSpec> report_params() {
             optional_path("edl",
                           "Events as DaVinci Resolve timeline markers (CMX3600 EDL); "
                           "empty: none"),
-            optional_path("csv", "Events as a marker list (CSV); empty: none"), overwrite_param(),
+            optional_path("csv", "Events as a marker list (CSV); empty: none"),
+            overwrite_param(),
             string_param("profile", "", "Profile name recorded in the report")};
 }
 
@@ -244,9 +272,10 @@ FilterInfo analyser_info(std::string name, std::string help) {
 }  // namespace
 
 FilterInfo qc_filter_info() {
-    FilterInfo f = analyser_info(
-        "qc", "Every QC check in one pass (parameters CHECK.PARAM; see docs/qc.md); "
-              "cinepipe qc --profile sets them from a profile");
+    FilterInfo f =
+        analyser_info("qc",
+                      "Every QC check in one pass (parameters CHECK.PARAM; see docs/qc.md); "
+                      "cinepipe qc --profile sets them from a profile");
     f.params = report_params();
     for (const auto& c : qc::all_checks()) {
         ParamSpec sev = qc::severity_param(c.default_severity);

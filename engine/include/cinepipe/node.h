@@ -75,6 +75,13 @@ class Node {
     // Analysers and sinks: every unit in order; `unit.video` is this node's input (null for
     // audio-only units), `unit.audio` the source's audio.
     virtual void consume(const MediaUnit& unit) { (void)unit; }
+    // Analysers: whether prepare() does part of consume()'s work. prepare() gets each picture
+    // ahead of consume(), from many threads at once and in any order, for the work that needs
+    // no other picture; consume() then gets the same picture in order. The graph calls it
+    // only where it can run in parallel, so consume() must also cope with a picture that was
+    // not prepared.
+    [[nodiscard]] virtual bool prepares() const { return false; }
+    virtual void prepare(const FramePtr& frame) { (void)frame; }
     // After the last unit of a successful run: flush encoders, complete reports, all still
     // under temporary names.
     virtual void finish() {}
