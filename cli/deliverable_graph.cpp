@@ -31,6 +31,9 @@ GraphSpec deliverable_graph(const DeliverableSpec& d) {
         fit.params["width"] = RawValue{std::to_string(d.proxy->fit_width), false};
         fit.params["height"] = RawValue{std::to_string(d.proxy->fit_height), false};
         fit.params["fit"] = RawValue{"true", false};
+        // Bicubic, as FFmpeg's scale filter: a review proxy does not need Lanczos' extra
+        // sharpness at twice the cost (4K -> 1080p: 22 against 12 ms a picture).
+        fit.params["filter"] = RawValue{"bicubic", false};
         spec.nodes.push_back(fit);
         last = "proxy_fit";
         if (grade_after_fit) last = add_grade_nodes(spec, d.grade, last, d.input);
