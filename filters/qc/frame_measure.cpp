@@ -95,85 +95,103 @@ FrameMeasurer::FrameMeasurer(const MeasureConfig& config, PixelFormat format, in
     if (rgb_) rgb_luma_.resize(pixels);
 }
 
+namespace {
+
+// First row at or after `y0` of the lattice offset + k * step.
+int first_row(int y0, int offset, int step) {
+    return y0 <= offset ? offset : offset + (y0 - offset + step - 1) / step * step;
+}
+
+// Rows per band: every pass reads a band while it is in L2 (about 120 KB of 1080p 10-bit luma
+// and as much chroma), instead of each pass fetching the whole picture from memory again.
+constexpr int kBandRows = 16;
+
+}  // namespace
+
 template <typename T>
-CINEPIPE_SIMD_CLONES void FrameMeasurer::luma_pass(const T* plane, std::ptrdiff_t stride, Observation& o) const {
+CINEPIPE_SIMD_CLONES void FrameMeasurer::luma_rows(const T* plane, std::ptrdiff_t stride, int y0, int y1,
+                                                   Sums& s) const {
     const int itb = static_cast<int>(std::floor(black_ + config_.black_level * range_));
     const int ilo = static_cast<int>(std::ceil(black_ + config_.luma_low * range_));
     const int ihi = static_cast<int>(std::floor(black_ + config_.luma_high * range_));
     const auto starts = cell_starts(width_, kGridX);
-    std::array<double, kBlocks> block_sum{};
-    unsigned mn = std::numeric_limits<unsigned>::max();
-    unsigned mx = 0;
-    std::uint64_t sum = 0, black = 0, out = 0;
-    const auto* row = reinterpret_cast<const std::uint8_t*>(plane);
-    for (int y = 0; y < height_; ++y, row += stride) {
+    const auto* row = reinterpret_cast<const std::uint8_t*>(plane) + y0 * stride;
+    for (int y = y0; y < y1; ++y, row += stride) {
         const T* p = reinterpret_cast<const T*>(row);
         const int by = block_of_row_[static_cast<std::size_t>(y)];
         for (int c = 0; c < kGridX; ++c) {
-            unsigned s = 0, nb = 0, no = 0;
+            unsigned sum = 0, nb = 0, no = 0;
             unsigned lmn = std::numeric_limits<unsigned>::max(), lmx = 0;
             for (int x = starts[static_cast<std::size_t>(c)]; x < starts[static_cast<std::size_t>(c) + 1]; ++x) {
                 const unsigned v = p[x];
-                s += v;
+                sum += v;
                 lmn = std::min(lmn, v);
                 lmx = std::max(lmx, v);
                 nb += static_cast<unsigned>(static_cast<int>(v) <= itb);
                 no += static_cast<unsigned>(static_cast<int>(v) < ilo) +
                       static_cast<unsigned>(static_cast<int>(v) > ihi);
             }
-            block_sum[static_cast<std::size_t>(by * kGridX + c)] += s;
-            sum += s;
-            black += nb;
-            out += no;
-            mn = std::min(mn, lmn);
-            mx = std::max(mx, lmx);
+            s.block_sum[static_cast<std::size_t>(by * kGridX + c)] += sum;
+            s.luma_sum += sum;
+            s.black += nb;
+            s.luma_out += no;
+            s.luma_min = std::min(s.luma_min, lmn);
+            s.luma_max = std::max(s.luma_max, lmx);
         }
     }
+}
+
+void FrameMeasurer::finish_luma(const Sums& s, Observation& o) const {
     const double n = static_cast<double>(width_) * height_;
-    o.luma_min = mn;
-    o.luma_max = mx;
-    o.luma_avg = static_cast<double>(sum) / n;
+    o.luma_min = s.luma_min;
+    o.luma_max = s.luma_max;
+    o.luma_avg = static_cast<double>(s.luma_sum) / n;
     o.norm_avg = (o.luma_avg - black_) / range_;
-    o.black_fraction = static_cast<double>(black) / n;
-    o.luma_out_fraction = static_cast<double>(out) / n;
+    o.black_fraction = static_cast<double>(s.black) / n;
+    o.luma_out_fraction = static_cast<double>(s.luma_out) / n;
     for (int b = 0; b < kBlocks; ++b)
         o.block_luma[static_cast<std::size_t>(b)] = static_cast<float>(
-            (block_sum[static_cast<std::size_t>(b)] / block_pixels_[static_cast<std::size_t>(b)] - black_) / range_);
+            (s.block_sum[static_cast<std::size_t>(b)] / block_pixels_[static_cast<std::size_t>(b)] - black_) / range_);
 }
 
 template <typename T>
-CINEPIPE_SIMD_CLONES void FrameMeasurer::chroma_pass(const VideoFrame& f, Observation& o) const {
+CINEPIPE_SIMD_CLONES void FrameMeasurer::chroma_rows(const VideoFrame& f, int y0, int y1, Sums& s) const {
     const int cw = f.plane_width(1);
-    const int ch = f.plane_height(1);
     const int ilo = static_cast<int>(std::ceil(chroma_zero_ + config_.chroma_low * chroma_range_));
     const int ihi = static_cast<int>(std::floor(chroma_zero_ + config_.chroma_high * chroma_range_));
     const auto starts = cell_starts(cw, kGridX);
     const auto& rows = chroma_rows_;
-    std::array<double, 2 * kBlocks> sums{};
-    std::array<double, kBlocks> counts{};
-    std::uint64_t out = 0;
     for (int plane = 1; plane <= 2; ++plane) {
-        const std::uint8_t* row = f.plane(plane);
-        for (int y = 0; y < ch; ++y, row += f.stride[static_cast<std::size_t>(plane)]) {
+        const auto stride = f.stride[static_cast<std::size_t>(plane)];
+        const std::uint8_t* row = f.plane(plane) + y0 * stride;
+        for (int y = y0; y < y1; ++y, row += stride) {
             const T* p = reinterpret_cast<const T*>(row);
             const int by = rows[static_cast<std::size_t>(y)];
             for (int c = 0; c < kGridX; ++c) {
-                unsigned s = 0, no = 0;
+                unsigned sum = 0, no = 0;
                 const int x0 = starts[static_cast<std::size_t>(c)];
                 const int x1 = starts[static_cast<std::size_t>(c) + 1];
                 for (int x = x0; x < x1; ++x) {
                     const unsigned v = p[x];
-                    s += v;
+                    sum += v;
                     no += static_cast<unsigned>(static_cast<int>(v) < ilo) +
                           static_cast<unsigned>(static_cast<int>(v) > ihi);
                 }
                 const auto b = static_cast<std::size_t>(by * kGridX + c);
-                sums[static_cast<std::size_t>(plane - 1) * kBlocks + b] += s;
-                if (plane == 1) counts[b] += x1 - x0;
-                out += no;
+                s.chroma_sums[static_cast<std::size_t>(plane - 1) * kBlocks + b] += sum;
+                if (plane == 1) s.chroma_counts[b] += x1 - x0;
+                s.chroma_out += no;
             }
         }
     }
+}
+
+void FrameMeasurer::finish_chroma(const VideoFrame& f, const Sums& s, Observation& o) const {
+    const int cw = f.plane_width(1);
+    const int ch = f.plane_height(1);
+    const auto& sums = s.chroma_sums;
+    const auto& counts = s.chroma_counts;
+    const std::uint64_t out = s.chroma_out;
     o.chroma_out_fraction = static_cast<double>(out) / (2.0 * cw * ch);
     const double mid = std::ldexp(1.0, bits_ - 1);
     const double kg = 1 - kr_ - kb_;
@@ -196,12 +214,20 @@ CINEPIPE_SIMD_CLONES void FrameMeasurer::chroma_pass(const VideoFrame& f, Observ
 // any resampling, are not out of gamut), each sample is the mean of a 2x2 luma neighbourhood
 // and of the two chroma samples beside it.
 template <typename T>
-CINEPIPE_SIMD_CLONES void FrameMeasurer::gamut_pass(const VideoFrame& f, Observation& o) const {
+CINEPIPE_SIMD_CLONES void FrameMeasurer::gamut_rows(const VideoFrame& f, int y0, int y1, Sums& s) const {
     const auto& fi = info(f.format);
     const double mid = std::ldexp(1.0, bits_ - 1);
     const double kg = 1 - kr_ - kb_;
+    // Sums of four samples to normalised values, without a division per sample.
+    const double y_scale = 0.25 / range_;
+    const double y_offset = -black_ / range_;
+    const double c_scale = 0.25 / chroma_range_;
+    const double c_offset = -mid / chroma_range_;
+    const double r_cr = 2 * (1 - kr_);
+    const double b_cb = 2 * (1 - kb_);
+    const double inv_kg = 1 / kg;
     std::uint64_t out = 0, n = 0;
-    for (int y = 0; y + 1 < height_; y += 4) {
+    for (int y = first_row(y0, 0, 4); y < y1 && y + 1 < height_; y += 4) {
         const T* py = reinterpret_cast<const T*>(f.plane(0) + y * f.stride[0]);
         const T* py2 = reinterpret_cast<const T*>(f.plane(0) + (y + 1) * f.stride[0]);
         // The chroma rows and columns under the 2x2 luma (one sample when subsampled).
@@ -214,19 +240,25 @@ CINEPIPE_SIMD_CLONES void FrameMeasurer::gamut_pass(const VideoFrame& f, Observa
         for (int x = 0; x + 1 < width_; x += 8) {
             const int cx1 = x >> fi.chroma_shift_x;
             const int cx2 = (x + 1) >> fi.chroma_shift_x;
-            const double yy = ((py[x] + py[x + 1] + py2[x] + py2[x + 1]) / 4.0 - black_) / range_;
-            const double cb = ((pu[cx1] + pu[cx2] + pu2[cx1] + pu2[cx2]) / 4.0 - mid) / chroma_range_;
-            const double cr = ((pv[cx1] + pv[cx2] + pv2[cx1] + pv2[cx2]) / 4.0 - mid) / chroma_range_;
-            const double r = yy + 2 * (1 - kr_) * cr;
-            const double b = yy + 2 * (1 - kb_) * cb;
-            const double g = (yy - kr_ * r - kb_ * b) / kg;
-            const double lo = std::min({r, g, b});
-            const double hi = std::max({r, g, b});
+            const double yy = (py[x] + py[x + 1] + py2[x] + py2[x + 1]) * y_scale + y_offset;
+            const double cb = (pu[cx1] + pu[cx2] + pu2[cx1] + pu2[cx2]) * c_scale + c_offset;
+            const double cr = (pv[cx1] + pv[cx2] + pv2[cx1] + pv2[cx2]) * c_scale + c_offset;
+            const double r = yy + r_cr * cr;
+            const double b = yy + b_cb * cb;
+            const double g = (yy - kr_ * r - kb_ * b) * inv_kg;
+            const double lo = std::min(std::min(r, g), b);
+            const double hi = std::max(std::max(r, g), b);
             out += static_cast<std::uint64_t>(lo < config_.gamut_low || hi > config_.gamut_high);
             ++n;
         }
     }
-    o.gamut_out_fraction = n ? static_cast<double>(out) / static_cast<double>(n) : 0.0;
+    s.gamut_out += out;
+    s.gamut_n += n;
+}
+
+void FrameMeasurer::finish_gamut(const Sums& s, Observation& o) {
+    o.gamut_out_fraction =
+        s.gamut_n ? static_cast<double>(s.gamut_out) / static_cast<double>(s.gamut_n) : 0.0;
 }
 
 // An RGB master: its Rec.709 luma as 16-bit for the luma measurements, its block colours, its
@@ -280,11 +312,14 @@ void FrameMeasurer::rgb_to_luma(const VideoFrame& f, Observation& o) {
 // makes the edges step. Every eighth line for the vertical edges, every 16th line pair for
 // the horizontal ones.
 template <typename T>
-CINEPIPE_SIMD_CLONES void FrameMeasurer::blockiness_pass(const T* plane, std::ptrdiff_t stride, Observation& o) const {
-    double edge = 0, inner = 0;
-    std::uint64_t edge_n = 0, inner_n = 0;
+CINEPIPE_SIMD_CLONES void FrameMeasurer::blockiness_rows(const T* plane, std::ptrdiff_t stride, int y0, int y1,
+                                                         Sums& s) const {
+    double& edge = s.edge;
+    double& inner = s.inner;
+    std::uint64_t& edge_n = s.edge_n;
+    std::uint64_t& inner_n = s.inner_n;
     const auto* base = reinterpret_cast<const std::uint8_t*>(plane);
-    for (int y = 2; y < height_; y += 8) {
+    for (int y = first_row(y0, 2, 8); y < y1 && y < height_; y += 8) {
         const T* p = reinterpret_cast<const T*>(base + y * stride);
         std::uint64_t e = 0, i = 0;
         for (int x = 8; x + 8 <= width_; x += 8) {
@@ -297,7 +332,7 @@ CINEPIPE_SIMD_CLONES void FrameMeasurer::blockiness_pass(const T* plane, std::pt
         edge_n += static_cast<std::uint64_t>(width_ / 8 - 1);
         inner_n += static_cast<std::uint64_t>((width_ / 8 - 1) * 7);
     }
-    for (int y = 8; y + 4 < height_; y += 16) {
+    for (int y = first_row(y0, 8, 16); y < y1 && y + 4 < height_; y += 16) {
         const T* above = reinterpret_cast<const T*>(base + (y - 1) * stride);
         const T* at = reinterpret_cast<const T*>(base + y * stride);
         const T* in1 = reinterpret_cast<const T*>(base + (y + 3) * stride);
@@ -312,6 +347,13 @@ CINEPIPE_SIMD_CLONES void FrameMeasurer::blockiness_pass(const T* plane, std::pt
         edge_n += static_cast<std::uint64_t>((width_ + 1) / 2);
         inner_n += static_cast<std::uint64_t>((width_ + 1) / 2);
     }
+}
+
+void FrameMeasurer::finish_blockiness(const Sums& s, Observation& o) const {
+    const double edge = s.edge;
+    const double inner = s.inner;
+    const std::uint64_t edge_n = s.edge_n;
+    const std::uint64_t inner_n = s.inner_n;
     if (edge_n == 0 || inner_n == 0) return;
     // A floor of 0.2% of the range keeps flat pictures (black, a grey card) at 1.
     const double floor = 0.002 * range_;
@@ -324,11 +366,12 @@ CINEPIPE_SIMD_CLONES void FrameMeasurer::blockiness_pass(const T* plane, std::pt
 // whole areas: a 1/8 sample sees it). With the previous frame, the field motion also votes for
 // a field order.
 template <typename T>
-CINEPIPE_SIMD_CLONES void FrameMeasurer::comb_pass(const T* plane, std::ptrdiff_t stride, Observation& o) const {
+CINEPIPE_SIMD_CLONES void FrameMeasurer::comb_rows(const T* plane, std::ptrdiff_t stride, int y0, int y1,
+                                                   Sums& s) const {
     const int thr = std::max(1, static_cast<int>(config_.comb_threshold * range_));
     const auto* base = reinterpret_cast<const std::uint8_t*>(plane);
     std::uint64_t combed = 0, n = 0;
-    for (int y = 1; y + 1 < height_; y += 2) {
+    for (int y = first_row(y0, 1, 2); y < y1 && y + 1 < height_; y += 2) {
         const T* a = reinterpret_cast<const T*>(base + (y - 1) * stride);
         const T* b = reinterpret_cast<const T*>(base + y * stride);
         const T* c = reinterpret_cast<const T*>(base + (y + 1) * stride);
@@ -342,7 +385,12 @@ CINEPIPE_SIMD_CLONES void FrameMeasurer::comb_pass(const T* plane, std::ptrdiff_
         combed += k;
         n += static_cast<std::uint64_t>((width_ + 3) / 4);
     }
-    o.comb_fraction = n ? static_cast<double>(combed) / static_cast<double>(n) : 0.0;
+    s.combed += combed;
+    s.comb_n += n;
+}
+
+void FrameMeasurer::finish_comb(const Sums& s, Observation& o) {
+    o.comb_fraction = s.comb_n ? static_cast<double>(s.combed) / static_cast<double>(s.comb_n) : 0.0;
 }
 
 // With the previous frame, the field motion of a combed picture votes for a field order.
@@ -435,11 +483,22 @@ Observation FrameMeasurer::measure_alone(const VideoFrame& f) const {
     const auto run = [&](auto sample) {
         using T = decltype(sample);
         const T* luma = reinterpret_cast<const T*>(f.plane(0));
-        luma_pass(luma, f.stride[0], o);
-        chroma_pass<T>(f, o);
-        if (config_.levels) gamut_pass<T>(f, o);
-        if (config_.blockiness) blockiness_pass(luma, f.stride[0], o);
-        if (config_.comb) comb_pass(luma, f.stride[0], o);
+        const int shift_y = info(f.format).chroma_shift_y;
+        const int chroma_height = f.plane_height(1);
+        Sums sums;
+        for (int y0 = 0; y0 < height_; y0 += kBandRows) {
+            const int y1 = std::min(height_, y0 + kBandRows);
+            luma_rows(luma, f.stride[0], y0, y1, sums);
+            chroma_rows<T>(f, y0 >> shift_y, y1 == height_ ? chroma_height : y1 >> shift_y, sums);
+            if (config_.levels) gamut_rows<T>(f, y0, y1, sums);
+            if (config_.blockiness) blockiness_rows(luma, f.stride[0], y0, y1, sums);
+            if (config_.comb) comb_rows(luma, f.stride[0], y0, y1, sums);
+        }
+        finish_luma(sums, o);
+        finish_chroma(f, sums, o);  // after the luma: it needs the block luma
+        if (config_.levels) finish_gamut(sums, o);
+        if (config_.blockiness) finish_blockiness(sums, o);
+        if (config_.comb) finish_comb(sums, o);
     };
     if (info(f.format).bit_depth > 8)
         run(std::uint16_t{});
@@ -475,10 +534,16 @@ void FrameMeasurer::rgb_measure(const VideoFrame& f, Observation& o) {
     rgb_to_luma(f, o);
     const std::uint16_t* luma = rgb_luma_.data();
     const std::ptrdiff_t stride = static_cast<std::ptrdiff_t>(width_) * 2;
-    luma_pass(luma, stride, o);
-    if (config_.blockiness) blockiness_pass(luma, stride, o);
+    Sums sums;
+    luma_rows(luma, stride, 0, height_, sums);
+    finish_luma(sums, o);
+    if (config_.blockiness) {
+        blockiness_rows(luma, stride, 0, height_, sums);
+        finish_blockiness(sums, o);
+    }
     if (config_.comb) {
-        comb_pass(luma, stride, o);
+        comb_rows(luma, stride, 0, height_, sums);
+        finish_comb(sums, o);
         field_vote(luma, stride, o);
     }
     keep_and_diff(luma, stride, o);

@@ -4,6 +4,8 @@
 // previous frames, blocking, combing). The native luma plane is read as it is: no RGB
 // conversion for YUV pictures.
 
+#include <array>
+#include <cstdint>
 #include <vector>
 
 #include "cinepipe/frame.h"
@@ -26,17 +28,39 @@ class FrameMeasurer {
     Observation measure(const VideoFrame& frame);
 
   private:
+    // One picture's running sums, band by band (integers, or integer-valued doubles, so the
+    // order they are added in does not change them).
+    struct Sums {
+        std::array<double, kBlocks> block_sum{};
+        unsigned luma_min = 0xffffffffU;
+        unsigned luma_max = 0;
+        std::uint64_t luma_sum = 0, black = 0, luma_out = 0;
+        std::array<double, 2 * kBlocks> chroma_sums{};
+        std::array<double, kBlocks> chroma_counts{};
+        std::uint64_t chroma_out = 0;
+        std::uint64_t gamut_out = 0, gamut_n = 0;
+        double edge = 0, inner = 0;
+        std::uint64_t edge_n = 0, inner_n = 0;
+        std::uint64_t combed = 0, comb_n = 0;
+    };
+    // Each pass over rows [y0, y1) (chroma_rows: chroma rows), adding to `s`; finish_*
+    // turns the sums into the observation.
     template <typename T>
-    void luma_pass(const T* plane, std::ptrdiff_t stride, Observation& o) const;
+    void luma_rows(const T* plane, std::ptrdiff_t stride, int y0, int y1, Sums& s) const;
     template <typename T>
-    void chroma_pass(const VideoFrame& f, Observation& o) const;
+    void chroma_rows(const VideoFrame& f, int y0, int y1, Sums& s) const;
     template <typename T>
-    void gamut_pass(const VideoFrame& f, Observation& o) const;
+    void gamut_rows(const VideoFrame& f, int y0, int y1, Sums& s) const;
+    template <typename T>
+    void blockiness_rows(const T* plane, std::ptrdiff_t stride, int y0, int y1, Sums& s) const;
+    template <typename T>
+    void comb_rows(const T* plane, std::ptrdiff_t stride, int y0, int y1, Sums& s) const;
+    void finish_luma(const Sums& s, Observation& o) const;
+    void finish_chroma(const VideoFrame& f, const Sums& s, Observation& o) const;
+    static void finish_gamut(const Sums& s, Observation& o);
+    void finish_blockiness(const Sums& s, Observation& o) const;
+    static void finish_comb(const Sums& s, Observation& o);
     void rgb_to_luma(const VideoFrame& f, Observation& o);
-    template <typename T>
-    void blockiness_pass(const T* plane, std::ptrdiff_t stride, Observation& o) const;
-    template <typename T>
-    void comb_pass(const T* plane, std::ptrdiff_t stride, Observation& o) const;
     template <typename T>
     void field_vote(const T* plane, std::ptrdiff_t stride, Observation& o) const;
     void rgb_measure(const VideoFrame& f, Observation& o);
@@ -48,15 +72,15 @@ class FrameMeasurer {
     int width_;
     int height_;
     bool rgb_;
-    int bits_;        // luma code bits as measured (16 for RGB pictures, via rgb_to_luma)
-    double black_;    // code value of legal black
-    double range_;    // code values from legal black to legal white
+    int bits_;                 // luma code bits as measured (16 for RGB pictures, via rgb_to_luma)
+    double black_;             // code value of legal black
+    double range_;             // code values from legal black to legal white
     double chroma_zero_ = 0;   // chroma code value 0 (16 at 8 bits limited)
     double chroma_range_ = 0;  // 224 at 8 bits limited
     double kr_ = 0.2126, kb_ = 0.0722;
     std::vector<int> block_of_column_;  // grid column of each picture column
     std::vector<int> block_of_row_;
-    std::vector<int> chroma_rows_;  // grid row of each chroma line
+    std::vector<int> chroma_rows_;      // grid row of each chroma line
     std::vector<double> block_pixels_;  // pixels per grid block
     // The two previous frames' luma (16-bit), and this frame's when the input is RGB.
     std::vector<std::uint16_t> prev_, prev2_, rgb_luma_;
