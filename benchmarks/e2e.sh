@@ -7,8 +7,8 @@
 #   benchmarks/e2e.sh [path/to/cinepipe] [runs] [--markdown]
 # Cases: grade to a discarding sink (33^3 .cube), grade + ProRes HQ transcode (and the
 # transcode alone, for the grade's own cost), QC (default profile) against pure decoding and
-# the FFmpeg QC chain, a 4K -> 1080p H.264 proxy with LUT and timecode burn-in, and cinepipe's
-# scaling from 1 to 2 threads.
+# the FFmpeg QC chain, a 4K -> 1080p H.264 proxy with LUT and timecode burn-in, cinepipe's
+# scaling from 1 to 2 threads, and FFmpeg's own decoding's, for reference.
 set -euo pipefail
 cinepipe="$(realpath "${1:-build/cli/cinepipe}")"
 runs="${2:-3}"
@@ -133,6 +133,11 @@ pair "grade 1080p: 2 threads vs 1 thread (ratio = scaling)" -- \
 pair "qc 1080p: 2 threads vs 1 thread (ratio = scaling)" -- \
   "$c" qc -q --threads 2 "$hd" --json "$work/r2.json" --overwrite -- \
   "$c" qc -q --threads 1 "$hd" --json "$work/r1.json" --overwrite
+# What QC's scaling is up against: most of its work is decoding, and this is how far FFmpeg's
+# own decoding of the same clip scales from one thread to two.
+pair "ffmpeg decode 1080p: 2 threads vs 1 thread (reference)" -- \
+  ffmpeg -v error -threads 2 -i "$hd" -map 0:v -f null - -- \
+  ffmpeg -v error -threads 1 -i "$hd" -map 0:v -f null -
 
 if [ "$markdown" = "--markdown" ]; then
   echo "| case | cinepipe s | other s | ratio | cinepipe MB | other MB |"
