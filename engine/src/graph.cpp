@@ -551,9 +551,11 @@ struct Graph::Impl {
                 if (!in) break;
                 // The slot's last reader is handed its frame (the slot lets go of it), so a
                 // node that finds itself the only owner can work in place.
-                const FramePtr input =
-                    s.hands_over_input ? std::move(w.slots[static_cast<std::size_t>(s.input_slot)])
-                                       : in;
+                FramePtr input;
+                if (s.hands_over_input)
+                    input = std::move(w.slots[static_cast<std::size_t>(s.input_slot)]);
+                else
+                    input = in;
                 try {
                     w.slots[static_cast<std::size_t>(s.output_slot)] =
                         nodes[static_cast<std::size_t>(s.node)].node->process(input);

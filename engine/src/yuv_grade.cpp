@@ -232,7 +232,8 @@ void grade_frame(const Coefficients& k, const VideoFrame& in, VideoFrame& out,
     // R, G, B, and for 4:2:2 two half-width normalised chroma rows, the odd pixels' chroma,
     // and full-width graded chroma.
     thread_local std::vector<float> buffer;
-    buffer.resize(static_cast<std::size_t>(3 * w + (halved ? 2 * ne + 2 * no + 2 * w : 0)));
+    const auto floats = [](int n) { return static_cast<std::size_t>(n); };
+    buffer.resize(3 * floats(w) + (halved ? 2 * floats(ne) + 2 * floats(no) + 2 * floats(w) : 0));
     float* fr = buffer.data();
     float* fg = fr + w;
     float* fb = fg + w;

@@ -168,9 +168,9 @@ class QcAnalyser final : public Node {
     // The measurements that need no other picture, many pictures at once; consume_picture
     // collects them in order.
     void prepare(const FramePtr& frame) override {
-        qc::Observation o = measurer_->measure_alone(*frame);
+        const qc::Observation o = measurer_->measure_alone(*frame);
         const std::lock_guard lock(prepared_mutex_);
-        prepared_.emplace(frame->index, std::move(o));
+        prepared_.emplace(frame->index, o);
     }
 
     void consume_picture(const VideoFrame& f) {
@@ -178,13 +178,13 @@ class QcAnalyser final : public Node {
         {
             const std::lock_guard lock(prepared_mutex_);
             if (auto it = prepared_.find(f.index); it != prepared_.end()) {
-                ready = std::move(it->second);
+                ready = it->second;
                 prepared_.erase(it);
             }
         }
         qc::Observation o;
         if (ready) {
-            o = std::move(*ready);
+            o = *ready;
             measurer_->measure_in_order(f, o);
         } else {
             o = measurer_->measure(f);
