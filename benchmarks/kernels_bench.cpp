@@ -15,6 +15,7 @@
 #include "cinepipe/samples.h"
 #include "cinepipe/transcode.h"
 #include "lut3d.h"
+#include "sample_cdl.h"
 
 namespace cinepipe {
 namespace {
@@ -98,15 +99,7 @@ ColorPipeline bench_grade(const std::filesystem::path& cube, bool exact, bool wi
     op.kind = ColorOp::Kind::Lut;
     op.lut = cube.string();
     ColorPipeline p{{}, {op}, exact};
-    if (with_cdl) {
-        ColorOp cdl;
-        cdl.kind = ColorOp::Kind::Cdl;
-        cdl.cdl.slope = {1.1, 0.97, 0.92};
-        cdl.cdl.offset = {0.01, 0.0, -0.01};
-        cdl.cdl.power = {1.05, 1.0, 0.97};
-        cdl.cdl.saturation = 0.9;
-        p.ops.insert(p.ops.begin(), cdl);
-    }
+    if (with_cdl) p.ops.insert(p.ops.begin(), test::sample_cdl_op());
     return p;
 }
 
@@ -199,8 +192,8 @@ void BM_Grade4kYuv422p10(benchmark::State& state) {
     copy_frame_props(*in, *own);
     for (int p = 0; p < 3; ++p)
         for (int y = 0; y < in->plane_height(p); ++y)
-            std::memcpy(own->mutable_plane(p) + y * own->stride[p], in->plane(p) + y * in->stride[p],
-                        in->row_bytes(p));
+            std::memcpy(own->mutable_plane(p) + y * own->stride[p],
+                        in->plane(p) + y * in->stride[p], in->row_bytes(p));
     auto out = pool.acquire();
     ConverterOptions to_rgb;
     to_rgb.format = PixelFormat::Gbrpf32;

@@ -538,6 +538,17 @@ struct Graph::Impl {
         bool has_video = false;
     };
 
+    // Runs `call` on node `i`, its filter errors naming the node.
+    template <typename Call>
+    void naming_node(int i, const Call& call) const {
+        const NodeRuntime& n = nodes[static_cast<std::size_t>(i)];
+        try {
+            call(*n.node);
+        } catch (const FilterError& e) {
+            throw FilterError(fmt::format("node '{}': {}", n.spec->id, e.what()));
+        }
+    }
+
     void run_step(Step& s, Work& w) const {
         const FramePtr& in = w.slots[static_cast<std::size_t>(s.input_slot)];
         StageTimer timer(s.meter);
@@ -556,25 +567,14 @@ struct Graph::Impl {
                     input = std::move(w.slots[static_cast<std::size_t>(s.input_slot)]);
                 else
                     input = in;
-                try {
-                    w.slots[static_cast<std::size_t>(s.output_slot)] =
-                        nodes[static_cast<std::size_t>(s.node)].node->process(input);
-                } catch (const FilterError& e) {
-                    throw FilterError(fmt::format("node '{}': {}",
-                                                  nodes[static_cast<std::size_t>(s.node)].spec->id,
-                                                  e.what()));
-                }
+                naming_node(s.node, [&](Node& node) {
+                    w.slots[static_cast<std::size_t>(s.output_slot)] = node.process(input);
+                });
                 break;
             }
             case Step::Kind::Prepare:
                 if (!in) break;
-                try {
-                    nodes[static_cast<std::size_t>(s.node)].node->prepare(in);
-                } catch (const FilterError& e) {
-                    throw FilterError(fmt::format("node '{}': {}",
-                                                  nodes[static_cast<std::size_t>(s.node)].spec->id,
-                                                  e.what()));
-                }
+                naming_node(s.node, [&](Node& node) { node.prepare(in); });
                 break;
             case Step::Kind::Consume: {
                 // The source's audio travels with this node's own video, without a copy.

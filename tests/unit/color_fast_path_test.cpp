@@ -15,6 +15,7 @@
 #include "cinepipe/frame_converter.h"
 #include "cinepipe/samples.h"
 #include "lut3d.h"
+#include "sample_cdl.h"
 #include "test_support.h"
 #include "yuv_grade.h"
 
@@ -148,16 +149,6 @@ ColorOp lut_op(const std::string& path) {
     return op;
 }
 
-ColorOp cdl_op() {
-    ColorOp op;
-    op.kind = ColorOp::Kind::Cdl;
-    op.cdl.slope = {1.1, 0.97, 0.92};
-    op.cdl.offset = {0.01, 0.0, -0.01};
-    op.cdl.power = {1.05, 1.0, 0.97};
-    op.cdl.saturation = 0.9;
-    return op;
-}
-
 TEST(ColorFastPath, ALoneCubeIsTakenAsIsAndEqualsOcio) {
     TempDir dir;
     const std::string cube = dir / "look.cube";
@@ -175,12 +166,12 @@ TEST(ColorFastPath, CdlThenLutRunNatively) {
     const std::string cube = dir / "look.cube";
     test::write_test_cube(cube, 33);
     ColorFastPath path;
-    const double error = fast_against_exact({{}, {cdl_op(), lut_op(cube)}}, &path);
+    const double error = fast_against_exact({{}, {test::sample_cdl_op(), lut_op(cube)}}, &path);
     EXPECT_EQ(path.kind, ColorFastPath::Kind::Cdl) << path.describe();
     EXPECT_EQ(path.size, 33);
     EXPECT_LT(error, 1e-4);
     ColorFastPath alone;
-    EXPECT_LT(fast_against_exact({{}, {cdl_op()}}, &alone), 1e-4);
+    EXPECT_LT(fast_against_exact({{}, {test::sample_cdl_op()}}, &alone), 1e-4);
     EXPECT_EQ(alone.kind, ColorFastPath::Kind::Cdl) << alone.describe();
     EXPECT_EQ(alone.size, 0);
 }
@@ -326,8 +317,9 @@ TEST(ColorFastPath, FusedYuvPassMatchesSwscaleAndOcio) {
         auto source = make_synthetic_source(o);
         FramePtr in;
         for (int i = 0; i < 30; ++i) in = source->next()->video;  // past the slate: the chart
-        const auto fast = ColorProcessor::create({{}, {cdl_op(), lut_op(cube)}});
-        const auto exact = ColorProcessor::create({{}, {cdl_op(), lut_op(cube)}, true});
+        const auto fast = ColorProcessor::create({{}, {test::sample_cdl_op(), lut_op(cube)}});
+        const auto exact =
+            ColorProcessor::create({{}, {test::sample_cdl_op(), lut_op(cube)}, true});
         FramePool pool(format, in->width, in->height, 1);
         auto out = pool.acquire();
         copy_frame_props(*in, *out);
@@ -444,7 +436,7 @@ TEST(ColorFastPath, FusedPassInPlaceEqualsIntoANewFrame) {
     TempDir dir;
     const std::string cube = dir / "look.cube";
     test::write_test_cube(cube, 33);
-    const auto fast = ColorProcessor::create({{}, {cdl_op(), lut_op(cube)}});
+    const auto fast = ColorProcessor::create({{}, {test::sample_cdl_op(), lut_op(cube)}});
     for (const PixelFormat format : {PixelFormat::Yuv422p10, PixelFormat::Yuv444p12})
         for (const int w : {641, 1280}) {
             SCOPED_TRACE(std::string(to_string(format)) + " width " + std::to_string(w));

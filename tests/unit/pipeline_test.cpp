@@ -11,21 +11,13 @@
 
 #include "cinepipe/error.h"
 #include "cinepipe/samples.h"
+#include "clip_fixture.h"
 
 namespace cinepipe {
 namespace {
 
-std::unique_ptr<MediaReader> pattern(std::int64_t frames) {
-    SyntheticOptions o;
-    o.width = 64;
-    o.height = 64;
-    o.frames = frames;
-    o.flash_frame = 1;
-    return make_synthetic_source(o);
-}
-
 TEST(Pipeline, SinkSeesEveryUnitInOrderDespiteUnevenParallelWork) {
-    auto reader = pattern(60);
+    auto reader = test::flash_pattern(60);
     std::vector<std::int64_t> seen;
     PipelineStages stages;
     stages.transform = [](MediaUnit u) {
@@ -43,7 +35,7 @@ TEST(Pipeline, SinkSeesEveryUnitInOrderDespiteUnevenParallelWork) {
 }
 
 TEST(Pipeline, NeverHasMoreUnitsInFlightThanItsBound) {
-    auto reader = pattern(80);
+    auto reader = test::flash_pattern(80);
     std::atomic<int> alive{0};
     std::atomic<int> peak{0};
     PipelineStages stages;
@@ -66,7 +58,7 @@ TEST(Pipeline, NeverHasMoreUnitsInFlightThanItsBound) {
 }
 
 TEST(Pipeline, AnExceptionInAStageReachesTheCaller) {
-    auto reader = pattern(50);
+    auto reader = test::flash_pattern(50);
     int written = 0;
     PipelineStages stages;
     stages.transform = [](MediaUnit u) {
@@ -89,7 +81,7 @@ TEST(Pipeline, AnExceptionInAStageReachesTheCaller) {
 }
 
 TEST(Pipeline, CancellationStopsPromptly) {
-    auto reader = pattern(1000);
+    auto reader = test::flash_pattern(1000);
     CancelToken cancel;
     int written = 0;
     PipelineStages stages;

@@ -12,19 +12,11 @@
 #include "cinepipe/pipeline.h"
 #include "cinepipe/samples.h"
 #include "cinepipe/transcode.h"
+#include "clip_fixture.h"
 #include "test_support.h"
 
 namespace cinepipe {
 namespace {
-
-std::unique_ptr<MediaReader> pattern(std::int64_t frames) {
-    SyntheticOptions o;
-    o.width = 64;
-    o.height = 64;
-    o.frames = frames;
-    o.flash_frame = 1;
-    return make_synthetic_source(o);
-}
 
 TEST(RunStats, MeterCountsExactlyFromManyThreads) {
     StageMeter meter("work");
@@ -93,7 +85,7 @@ TEST(RunStats, RecorderGivesOneMeterPerNameInOrder) {
 }
 
 TEST(RunStats, PipelineMetersCountPicturesOnly) {
-    auto reader = pattern(30);
+    auto reader = test::flash_pattern(30);
     StageMeter read("decode"), transform("t"), sink("s");
     PipelineStages stages;
     stages.transform = [](MediaUnit u) { return u; };
@@ -112,7 +104,7 @@ TEST(RunStats, PipelineMetersCountPicturesOnly) {
 
 TEST(RunStats, EncodeReportsDecodeConversionAndWriter) {
     test::TempDir dir;
-    auto reader = pattern(12);
+    auto reader = test::flash_pattern(12);
     WriterConfig cfg = writer_config_for(reader->info(), dir / "out.mp4");
     SchedulePolicy policy;
     policy.threads = 2;
