@@ -68,6 +68,21 @@ class Wants final : public Node {
     std::int64_t fail_at_;
 };
 
+// An analyser whose parallel part fails on one picture.
+class FailingPreparer final : public Node {
+  public:
+    explicit FailingPreparer(Seen& seen) : seen_(seen) {}
+    StreamDesc configure(const StreamDesc& in) override { return in; }
+    [[nodiscard]] bool prepares() const override { return true; }
+    void prepare(const FramePtr& frame) override {
+        if (frame->index == 5) throw FilterError("cannot measure frame 5");
+    }
+    void consume(const MediaUnit&) override { ++seen_.calls; }
+
+  private:
+    Seen& seen_;
+};
+
 // Records whether each input it is handed could be written in place.
 class WritableProbe final : public Node {
   public:
@@ -99,6 +114,15 @@ class GraphRunTest : public ::testing::Test {
             return std::make_unique<WritableProbe>(writable_);
         };
         registry_.add(probe);
+        FilterInfo preparer;
+        preparer.name = "failing_preparer";
+        preparer.kind = NodeKind::Analyser;
+        preparer.thread_safe = false;
+        preparer.needs_in_order = true;
+        preparer.create = [this](const ParamSet&, const NodeContext&) {
+            return std::make_unique<FailingPreparer>(b_);
+        };
+        registry_.add(preparer);
     }
 
     void add_recorder(const std::string& name, Seen& seen) {
@@ -292,6 +316,20 @@ TEST_F(GraphRunTest, AFailingFilterStopsTheRunAndLeavesNoOutput) {
                      "  - {id: h, type: framemd5, inputs: [src], params: {path: " +
                      dir_ / "h.md5" + "}}\n"),
                  FilterError);
+    EXPECT_EQ(dir_.entries(), std::vector<std::string>{"clip.mkv"});
+}
+
+TEST_F(GraphRunTest, AnAnalysersFailingPrepareNamesTheNodeAndLeavesNoOutput) {
+    const std::string out = dir_ / "out.mkv";
+    try {
+        run("  - {id: m, type: failing_preparer, inputs: [src]}\n"
+            "  - {id: w, type: writer, inputs: [src], params: {path: " +
+            out + ", codec: ffv1}}\n");
+        FAIL() << "the run went through";
+    } catch (const FilterError& e) {
+        EXPECT_STREQ(e.what(), "node 'm': cannot measure frame 5");
+    }
+    EXPECT_LT(b_.calls, kFrames);
     EXPECT_EQ(dir_.entries(), std::vector<std::string>{"clip.mkv"});
 }
 
