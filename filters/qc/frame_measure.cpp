@@ -87,12 +87,14 @@ FrameMeasurer::FrameMeasurer(const MeasureConfig& config, PixelFormat format, in
     }
     for (int y = 0; y < height; ++y)
         for (int x = 0; x < width; ++x)
-            block_pixels_[static_cast<std::size_t>(block_of_row_[static_cast<std::size_t>(y)] * kGridX +
-                                                   block_of_column_[static_cast<std::size_t>(x)])] += 1;
-    const auto pixels = static_cast<std::size_t>(width) * static_cast<std::size_t>(height);
-    prev_.resize(pixels);
-    prev2_.resize(pixels);
-    if (rgb_) rgb_luma_.resize(pixels);
+            block_pixels_[static_cast<std::size_t>(block_of_row_[static_cast<std::size_t>(y)]) * kGridX +
+                          static_cast<std::size_t>(block_of_column_[static_cast<std::size_t>(x)])] += 1;
+    if (rgb_) {
+        const auto pixels = static_cast<std::size_t>(width) * static_cast<std::size_t>(height);
+        prev_.resize(pixels);
+        prev2_.resize(pixels);
+        rgb_luma_.resize(pixels);
+    }
 }
 
 namespace {
@@ -131,7 +133,7 @@ CINEPIPE_SIMD_CLONES void FrameMeasurer::luma_rows(const T* plane, std::ptrdiff_
                 no += static_cast<unsigned>(static_cast<int>(v) < ilo) +
                       static_cast<unsigned>(static_cast<int>(v) > ihi);
             }
-            s.block_sum[static_cast<std::size_t>(by * kGridX + c)] += sum;
+            s.block_sum[static_cast<std::size_t>(by) * kGridX + static_cast<std::size_t>(c)] += sum;
             s.luma_sum += sum;
             s.black += nb;
             s.luma_out += no;
@@ -177,7 +179,7 @@ CINEPIPE_SIMD_CLONES void FrameMeasurer::chroma_rows(const VideoFrame& f, int y0
                     no += static_cast<unsigned>(static_cast<int>(v) < ilo) +
                           static_cast<unsigned>(static_cast<int>(v) > ihi);
                 }
-                const auto b = static_cast<std::size_t>(by * kGridX + c);
+                const auto b = static_cast<std::size_t>(by) * kGridX + static_cast<std::size_t>(c);
                 s.chroma_sums[static_cast<std::size_t>(plane - 1) * kBlocks + b] += sum;
                 if (plane == 1) s.chroma_counts[b] += x1 - x0;
                 s.chroma_out += no;
@@ -294,7 +296,8 @@ void FrameMeasurer::rgb_to_luma(const VideoFrame& f, Observation& o) {
                                               std::max({r, g, b}) > config_.gamut_high);
             const double luma = kr_ * r + kg * g + kb_ * b;
             dst[x] = static_cast<std::uint16_t>(std::lround(std::clamp(luma, 0.0, 1.0) * 65535));
-            const auto blk = static_cast<std::size_t>(by * kGridX + block_of_column_[static_cast<std::size_t>(x)]);
+            const auto blk = static_cast<std::size_t>(by) * kGridX +
+                              static_cast<std::size_t>(block_of_column_[static_cast<std::size_t>(x)]);
             sums[blk] += r;
             sums[kBlocks + blk] += g;
             sums[2 * kBlocks + blk] += b;
@@ -393,19 +396,20 @@ void FrameMeasurer::finish_comb(const Sums& s, Observation& o) {
     o.comb_fraction = s.comb_n ? static_cast<double>(s.combed) / static_cast<double>(s.comb_n) : 0.0;
 }
 
-// With the previous frame, the field motion of a combed picture votes for a field order.
+// The field motion between successive pictures: the pair of fields closer in time differs
+// less. Every fourth line, every other column.
 template <typename T>
-CINEPIPE_SIMD_CLONES void FrameMeasurer::field_vote(const T* plane, std::ptrdiff_t stride, Observation& o) const {
-    if (!have_prev_ || o.comb_fraction < 0.001) return;
-    const auto* base = reinterpret_cast<const std::uint8_t*>(plane);
-    // Bottom field of the previous frame against this top field, and the previous top against
-    // this bottom: the pair closer in time differs less.
+CINEPIPE_SIMD_CLONES void FrameMeasurer::field_motion(const T* before, std::ptrdiff_t before_stride,
+                                                      const T* after, std::ptrdiff_t after_stride,
+                                                      Difference& d) const {
+    const auto* before_base = reinterpret_cast<const std::uint8_t*>(before);
+    const auto* after_base = reinterpret_cast<const std::uint8_t*>(after);
     double d_bt = 0, d_tb = 0;
     for (int y = 0; y + 1 < height_; y += 4) {
-        const T* top = reinterpret_cast<const T*>(base + y * stride);
-        const T* bottom = reinterpret_cast<const T*>(base + (y + 1) * stride);
-        const std::uint16_t* ptop = prev_.data() + static_cast<std::ptrdiff_t>(y) * width_;
-        const std::uint16_t* pbottom = ptop + width_;
+        const T* top = reinterpret_cast<const T*>(after_base + y * after_stride);
+        const T* bottom = reinterpret_cast<const T*>(after_base + (y + 1) * after_stride);
+        const T* ptop = reinterpret_cast<const T*>(before_base + y * before_stride);
+        const T* pbottom = reinterpret_cast<const T*>(before_base + (y + 1) * before_stride);
         std::uint64_t s1 = 0, s2 = 0;
         for (int x = 0; x < width_; x += 2) {
             s1 += static_cast<std::uint64_t>(std::abs(int(top[x]) - int(pbottom[x])));
@@ -414,60 +418,82 @@ CINEPIPE_SIMD_CLONES void FrameMeasurer::field_vote(const T* plane, std::ptrdiff
         d_bt += static_cast<double>(s1);
         d_tb += static_cast<double>(s2);
     }
-    if (d_bt < 0.8 * d_tb) o.field_vote = 1;        // B(n-1) -> T(n) adjacent: top first
-    else if (d_tb < 0.8 * d_bt) o.field_vote = -1;  // T(n-1) -> B(n) adjacent: bottom first
+    d.bottom_to_top = d_bt;
+    d.top_to_bottom = d_tb;
+}
+
+// The field motion of a combed picture votes for a field order.
+void FrameMeasurer::field_vote(const Difference& d, Observation& o) {
+    if (o.comb_fraction < 0.001) return;
+    if (d.bottom_to_top < 0.8 * d.top_to_bottom) o.field_vote = 1;  // B(n-1) -> T(n): top first
+    else if (d.top_to_bottom < 0.8 * d.bottom_to_top) o.field_vote = -1;  // T(n-1) -> B(n)
 }
 
 template <typename T>
-CINEPIPE_SIMD_CLONES void FrameMeasurer::keep_and_diff(const T* plane, std::ptrdiff_t stride, Observation& o) {
+CINEPIPE_SIMD_CLONES FrameMeasurer::Difference FrameMeasurer::difference_of(const T* before,
+                                                                            std::ptrdiff_t before_stride,
+                                                                            const T* after,
+                                                                            std::ptrdiff_t after_stride) const {
     const auto starts = cell_starts(width_, kGridX);
-    const auto* base = reinterpret_cast<const std::uint8_t*>(plane);
-    if (want_skip_ && have_prev2_) {
-        std::array<double, kBlocks> skip{};
-        for (int y = 0; y < height_; ++y) {
-            const T* p = reinterpret_cast<const T*>(base + y * stride);
-            const std::uint16_t* q = prev2_.data() + static_cast<std::ptrdiff_t>(y) * width_;
-            const int by = block_of_row_[static_cast<std::size_t>(y)];
-            for (int c = 0; c < kGridX; ++c) {
-                unsigned s = 0;
-                for (int x = starts[static_cast<std::size_t>(c)]; x < starts[static_cast<std::size_t>(c) + 1]; ++x)
-                    s += static_cast<unsigned>(std::abs(int(p[x]) - int(q[x])));
-                skip[static_cast<std::size_t>(by * kGridX + c)] += s;
-            }
-        }
-        std::array<float, kBlocks> out{};
-        for (std::size_t b = 0; b < kBlocks; ++b)
-            out[b] = static_cast<float>(skip[b] / block_pixels_[b] / range_);
-        o.block_diff_skip = out;
-    }
-    prev_.swap(prev2_);  // prev2_: the previous frame; prev_ is overwritten with this one
+    const auto* before_base = reinterpret_cast<const std::uint8_t*>(before);
+    const auto* after_base = reinterpret_cast<const std::uint8_t*>(after);
     std::array<double, kBlocks> sad{};
     std::uint64_t total = 0;
     for (int y = 0; y < height_; ++y) {
-        const T* p = reinterpret_cast<const T*>(base + y * stride);
-        const std::uint16_t* q = prev2_.data() + static_cast<std::ptrdiff_t>(y) * width_;
-        std::uint16_t* keep = prev_.data() + static_cast<std::ptrdiff_t>(y) * width_;
+        const T* p = reinterpret_cast<const T*>(after_base + y * after_stride);
+        const T* q = reinterpret_cast<const T*>(before_base + y * before_stride);
         const int by = block_of_row_[static_cast<std::size_t>(y)];
         for (int c = 0; c < kGridX; ++c) {
             unsigned s = 0;
-            for (int x = starts[static_cast<std::size_t>(c)]; x < starts[static_cast<std::size_t>(c) + 1]; ++x) {
+            for (int x = starts[static_cast<std::size_t>(c)]; x < starts[static_cast<std::size_t>(c) + 1]; ++x)
                 s += static_cast<unsigned>(std::abs(int(p[x]) - int(q[x])));
-                keep[x] = p[x];
-            }
-            sad[static_cast<std::size_t>(by * kGridX + c)] += s;
+            sad[static_cast<std::size_t>(by) * kGridX + static_cast<std::size_t>(c)] += s;
             total += s;
         }
     }
+    Difference d;
+    d.mean = static_cast<double>(total) / (static_cast<double>(width_) * height_ * range_);
+    d.identical = total == 0;
+    for (std::size_t b = 0; b < kBlocks; ++b)
+        d.blocks[b] = static_cast<float>(sad[b] / block_pixels_[b] / range_);
+    return d;
+}
+
+FrameMeasurer::Difference FrameMeasurer::difference(const VideoFrame& before, const VideoFrame& after,
+                                                     bool successive) const {
+    const auto run = [&](const auto* b, const auto* a) {
+        Difference d = difference_of(b, before.stride[0], a, after.stride[0]);
+        if (successive && config_.comb) field_motion(b, before.stride[0], a, after.stride[0], d);
+        return d;
+    };
+    if (info(after.format).bit_depth > 8)
+        return run(reinterpret_cast<const std::uint16_t*>(before.plane(0)),
+                   reinterpret_cast<const std::uint16_t*>(after.plane(0)));
+    return run(before.plane(0), after.plane(0));
+}
+
+void FrameMeasurer::apply(const Difference& d, Observation& o) {
+    o.diff = d.mean;
+    o.identical = d.identical;
+    o.block_diff = d.blocks;
+    want_skip_ = *std::max_element(d.blocks.begin(), d.blocks.end()) >= config_.skip_diff_after;
+}
+
+// RGB: the luma just made (rgb_luma_) against the previous two, which it then replaces.
+void FrameMeasurer::keep_and_diff(Observation& o) {
+    const std::ptrdiff_t stride = static_cast<std::ptrdiff_t>(width_) * 2;
+    const std::uint16_t* luma = rgb_luma_.data();
+    if (want_skip_ && have_prev2_) o.block_diff_skip = difference_of(prev2_.data(), stride, luma, stride).blocks;
     if (have_prev_) {
-        o.diff = static_cast<double>(total) / (static_cast<double>(width_) * height_ * range_);
-        o.identical = total == 0;
-        float worst = 0;
-        for (std::size_t b = 0; b < kBlocks; ++b) {
-            o.block_diff[b] = static_cast<float>(sad[b] / block_pixels_[b] / range_);
-            worst = std::max(worst, o.block_diff[b]);
+        Difference d = difference_of(prev_.data(), stride, luma, stride);
+        if (config_.comb) {
+            field_motion(prev_.data(), stride, luma, stride, d);
+            field_vote(d, o);
         }
-        want_skip_ = worst >= config_.skip_diff_after;
+        apply(d, o);
     }
+    prev2_.swap(prev_);
+    prev_.swap(rgb_luma_);  // rgb_luma_ is rewritten whole by the next picture
     have_prev2_ = have_prev_;
     have_prev_ = true;
 }
@@ -507,26 +533,31 @@ Observation FrameMeasurer::measure_alone(const VideoFrame& f) const {
     return o;
 }
 
-void FrameMeasurer::measure_in_order(const VideoFrame& f, Observation& o) {
+void FrameMeasurer::measure_in_order(const FramePtr& frame, Observation& o, const KnownDifferences& known) {
+    const VideoFrame& f = *frame;
     if (rgb_) {
         rgb_measure(f, o);
         return;
     }
-    const auto run = [&](auto sample) {
-        using T = decltype(sample);
-        const T* luma = reinterpret_cast<const T*>(f.plane(0));
-        if (config_.comb) field_vote(luma, f.stride[0], o);
-        keep_and_diff(luma, f.stride[0], o);
-    };
-    if (info(f.format).bit_depth > 8)
-        run(std::uint16_t{});
-    else
-        run(std::uint8_t{});
+    if (prev_frame_) {
+        if (want_skip_ && prev2_frame_)
+            o.block_diff_skip = (known.two_before && prev2_frame_->index == f.index - 2
+                                     ? *known.two_before
+                                     : difference(*prev2_frame_, f, false))
+                                    .blocks;
+        const Difference d = known.previous && prev_frame_->index == f.index - 1
+                                 ? *known.previous
+                                 : difference(*prev_frame_, f);
+        if (config_.comb) field_vote(d, o);
+        apply(d, o);
+    }
+    prev2_frame_ = std::move(prev_frame_);
+    prev_frame_ = frame;
 }
 
-Observation FrameMeasurer::measure(const VideoFrame& f) {
-    Observation o = measure_alone(f);
-    measure_in_order(f, o);
+Observation FrameMeasurer::measure(const FramePtr& frame) {
+    Observation o = measure_alone(*frame);
+    measure_in_order(frame, o);
     return o;
 }
 
@@ -544,9 +575,8 @@ void FrameMeasurer::rgb_measure(const VideoFrame& f, Observation& o) {
     if (config_.comb) {
         comb_rows(luma, stride, 0, height_, sums);
         finish_comb(sums, o);
-        field_vote(luma, stride, o);
     }
-    keep_and_diff(luma, stride, o);
+    keep_and_diff(o);
     o.chroma_out_fraction = 0;
 }
 

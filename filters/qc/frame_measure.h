@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "cinepipe/frame.h"
@@ -18,14 +19,38 @@ class FrameMeasurer {
     FrameMeasurer(const MeasureConfig& config, PixelFormat format, int width, int height,
                   const ColorTags& tags);
 
+    // Luma difference between two pictures (YUV only).
+    struct Difference {
+        double mean = 0;  // mean absolute difference, fractions of the range
+        bool identical = false;
+        std::array<float, kBlocks> blocks{};
+        // With the comb check, between successive pictures: the earlier picture's bottom
+        // field against the later top field, and its top against the later bottom.
+        double bottom_to_top = 0, top_to_bottom = 0;
+    };
+
     // What needs no other picture (levels, block grid, blocking, combing): may run on many
     // pictures at once, ahead of measure_in_order() for the same picture.
     [[nodiscard]] Observation measure_alone(const VideoFrame& frame) const;
+    // `after` against `before`, for YUV pictures: may also run on many pairs at once.
+    // `successive`: the pictures follow each other (the field motion is measured too).
+    [[nodiscard]] Difference difference(const VideoFrame& before, const VideoFrame& after,
+                                        bool successive = true) const;
+    // Whether a check may ask for the difference of pictures i and i-2.
+    [[nodiscard]] bool may_skip() const { return config_.skip_diff_after <= 1; }
+    // What measure_in_order() can be given: difference() against the pictures numbered
+    // frame->index - 1 and - 2, taken ahead.
+    struct KnownDifferences {
+        std::optional<Difference> previous;
+        std::optional<Difference> two_before;
+    };
     // Completes `o`, measure_alone()'s result for `frame`, with what needs the frames before
-    // it (differences, the field order); call in frame order.
-    void measure_in_order(const VideoFrame& frame, Observation& o);
+    // it (differences, the field order); call in frame order. A known difference is used when
+    // its picture is the one measured last (last but one), and taken here otherwise. Keeps the
+    // last two pictures.
+    void measure_in_order(const FramePtr& frame, Observation& o, const KnownDifferences& known = {});
     // Both, in frame order.
-    Observation measure(const VideoFrame& frame);
+    Observation measure(const FramePtr& frame);
 
   private:
     // One picture's running sums, band by band (integers, or integer-valued doubles, so the
@@ -62,10 +87,15 @@ class FrameMeasurer {
     static void finish_comb(const Sums& s, Observation& o);
     void rgb_to_luma(const VideoFrame& f, Observation& o);
     template <typename T>
-    void field_vote(const T* plane, std::ptrdiff_t stride, Observation& o) const;
-    void rgb_measure(const VideoFrame& f, Observation& o);
+    void field_motion(const T* before, std::ptrdiff_t before_stride, const T* after,
+                      std::ptrdiff_t after_stride, Difference& d) const;
+    static void field_vote(const Difference& d, Observation& o);
     template <typename T>
-    void keep_and_diff(const T* plane, std::ptrdiff_t stride, Observation& o);
+    [[nodiscard]] Difference difference_of(const T* before, std::ptrdiff_t before_stride,
+                                           const T* after, std::ptrdiff_t after_stride) const;
+    void rgb_measure(const VideoFrame& f, Observation& o);
+    void keep_and_diff(Observation& o);
+    void apply(const Difference& d, Observation& o);
 
     MeasureConfig config_;
     PixelFormat format_;
@@ -82,7 +112,10 @@ class FrameMeasurer {
     std::vector<int> block_of_row_;
     std::vector<int> chroma_rows_;      // grid row of each chroma line
     std::vector<double> block_pixels_;  // pixels per grid block
-    // The two previous frames' luma (16-bit), and this frame's when the input is RGB.
+    // YUV: the two pictures measured last, whose luma planes the differences read. Held
+    // rather than copied: a held picture is not written in place by other nodes.
+    FramePtr prev_frame_, prev2_frame_;
+    // RGB: the two previous pictures' luma (16-bit), and this one's.
     std::vector<std::uint16_t> prev_, prev2_, rgb_luma_;
     bool have_prev_ = false;
     bool have_prev2_ = false;

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <limits>
 #include <map>
 #include <mutex>
@@ -74,11 +75,12 @@ class QcAnalyser final : public Node {
     }
 
     void consume(const MediaUnit& unit) override {
-        if (unit.video) consume_picture(*unit.video);
+        if (unit.video) consume_picture(unit.video);
         consume_audio(unit);
     }
 
     void finish() override {
+        prepared_.clear();  // the last picture, held for a successor that did not come
         facts_.stats = ctx_.source_stats;
         for (auto& c : checks_) c->finish(result_.frames, result_.events);
         // Sound past the last picture is reported at the last picture: every event names
@@ -165,29 +167,64 @@ class QcAnalyser final : public Node {
 
     [[nodiscard]] bool prepares() const override { return true; }
 
-    // The measurements that need no other picture, many pictures at once; consume_picture
-    // collects them in order.
+    // The measurements that need no other picture, and each picture's differences from the
+    // one or two before it, many pictures at once; consume_picture collects them in order. Of
+    // two pictures to compare, whichever is prepared second compares them.
     void prepare(const FramePtr& frame) override {
+        using Difference = qc::FrameMeasurer::Difference;
+        const std::int64_t n = frame->index;
+        // Partners at n-2, n-1, n+1, n+2 (the i-2 pairs only when a check may want them).
+        std::array<FramePtr, 5> partner;
+        const bool skips = measurer_->may_skip();
+        {
+            const std::lock_guard lock(prepared_mutex_);
+            prepared_[n].frame = frame;
+            for (std::int64_t k = -2; k <= 2; ++k) {
+                if (k == 0 || ((k == -2 || k == 2) && !skips)) continue;
+                if (auto it = prepared_.find(n + k); it != prepared_.end())
+                    partner[static_cast<std::size_t>(k + 2)] = it->second.frame;
+            }
+        }
         const qc::Observation o = measurer_->measure_alone(*frame);
+        std::array<std::optional<Difference>, 5> found;
+        if (!facts_.rgb)  // RGB pictures are compared in order, through their luma
+            for (std::size_t i = 0; i < partner.size(); ++i) {
+                if (!partner[i]) continue;
+                const bool successive = i == 1 || i == 3;
+                found[i] = i < 2 ? measurer_->difference(*partner[i], *frame, successive)
+                                 : measurer_->difference(*frame, *partner[i], successive);
+            }
+        // None of these entries can have been consumed: consume_picture(n + 2) erases n and
+        // waits for this call.
         const std::lock_guard lock(prepared_mutex_);
-        prepared_.emplace(frame->index, o);
+        Prepared& p = prepared_[n];
+        p.observation = o;
+        if (found[0]) p.known.two_before = found[0];
+        if (found[1]) p.known.previous = found[1];
+        if (found[3]) prepared_[n + 1].known.previous = found[3];
+        if (found[4]) prepared_[n + 2].known.two_before = found[4];
     }
 
-    void consume_picture(const VideoFrame& f) {
+    void consume_picture(const FramePtr& frame) {
+        const VideoFrame& f = *frame;
         std::optional<qc::Observation> ready;
+        qc::FrameMeasurer::KnownDifferences known;
         {
             const std::lock_guard lock(prepared_mutex_);
             if (auto it = prepared_.find(f.index); it != prepared_.end()) {
-                ready = it->second;
-                prepared_.erase(it);
+                ready = it->second.observation;
+                known = it->second.known;
             }
+            // The pictures before the previous one have been compared with both successors;
+            // the last two stay until theirs are prepared.
+            prepared_.erase(prepared_.begin(), prepared_.lower_bound(f.index - 1));
         }
         qc::Observation o;
         if (ready) {
             o = *ready;
-            measurer_->measure_in_order(f, o);
+            measurer_->measure_in_order(frame, o, known);
         } else {
-            o = measurer_->measure(f);
+            o = measurer_->measure(frame);
         }
         for (auto& c : checks_) c->observe(o, result_.events);
         result_.per_frame.push_back({static_cast<float>(o.luma_min), static_cast<float>(o.luma_avg),
@@ -230,8 +267,14 @@ class QcAnalyser final : public Node {
     qc::ClipFacts facts_;  // before checks_: they keep a reference
     std::vector<std::unique_ptr<qc::Check>> checks_;
     std::optional<qc::FrameMeasurer> measurer_;
+    // A picture prepare() has seen: held until the two after it are compared with it.
+    struct Prepared {
+        FramePtr frame;
+        std::optional<qc::Observation> observation;
+        qc::FrameMeasurer::KnownDifferences known;  // against index - 1 and - 2
+    };
     std::mutex prepared_mutex_;
-    std::map<std::int64_t, qc::Observation> prepared_;  // by frame index, until consumed
+    std::map<std::int64_t, Prepared> prepared_;  // by frame index
     QcResult result_;
     std::optional<Timecode> last_tc_;
     std::vector<std::int64_t> audio_end_;  // per stream: where the last picture's audio ended
