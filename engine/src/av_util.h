@@ -27,6 +27,9 @@ struct InputContextDeleter {
     void operator()(AVFormatContext* ctx) const { avformat_close_input(&ctx); }
 };
 struct CodecContextDeleter {
+    // What the context's callbacks use (its `opaque`): released after the context is freed,
+    // which joins its threads.
+    std::shared_ptr<void> callbacks_state;
     void operator()(AVCodecContext* ctx) const { avcodec_free_context(&ctx); }
 };
 struct FrameDeleter {

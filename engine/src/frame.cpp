@@ -1,10 +1,10 @@
 #include "cinepipe/frame.h"
 
-#include <cstdlib>
 #include <mutex>
-#include <new>
 #include <stdexcept>
 #include <vector>
+
+#include "picture_memory.h"
 
 namespace cinepipe {
 
@@ -50,10 +50,10 @@ std::size_t align_up(std::size_t v) {
     return (v + kAlign - 1) / kAlign * kAlign;
 }
 
-struct AlignedFree {
-    void operator()(std::uint8_t* p) const { std::free(p); }
+struct PictureMemoryFree {
+    void operator()(std::uint8_t* p) const { free_picture_memory(p); }
 };
-using Buffer = std::unique_ptr<std::uint8_t, AlignedFree>;
+using Buffer = std::unique_ptr<std::uint8_t, PictureMemoryFree>;
 }  // namespace
 
 struct FramePool::Shared {
@@ -108,9 +108,7 @@ std::shared_ptr<VideoFrame> FramePool::acquire() {
             throw std::logic_error("frame pool exhausted: more frames in flight than its bound (" +
                                    std::to_string(max_buffers_) + ")");
         } else {
-            buffer.reset(
-                static_cast<std::uint8_t*>(std::aligned_alloc(kAlign, shared_->buffer_bytes)));
-            if (!buffer) throw std::bad_alloc();
+            buffer.reset(allocate_picture_memory(shared_->buffer_bytes));
             ++shared_->allocated;
         }
     }

@@ -13,6 +13,7 @@
 #include "audio_track.h"
 #include "av_util.h"
 #include "bwf_ixml.h"
+#include "decoder_buffers.h"
 #include "cinepipe/error.h"
 
 extern "C" {
@@ -264,6 +265,7 @@ av::CodecContext open_decoder(const std::string& path, const AVStream& st, int t
                            kLargePicturePixels;
         ctx->thread_type =
             intra && slices && large ? FF_THREAD_SLICE : FF_THREAD_FRAME | FF_THREAD_SLICE;
+        av::use_picture_memory(ctx);
     }
     if (const int err = avcodec_open2(ctx.get(), codec, nullptr); err < 0)
         throw InputError(path + ": cannot open the " + codec->name + " decoder (" +
