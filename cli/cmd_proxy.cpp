@@ -12,6 +12,7 @@
 #include "cinepipe/error.h"
 #include "cinepipe/graph.h"
 #include "cinepipe/job.h"
+#include "cinepipe/media_writer.h"
 #include "cinepipe/output_preset.h"
 #include "cli_common.h"
 #include "deliverable_graph.h"
@@ -34,6 +35,8 @@ struct ProxyArgs {
     double box_opacity = 0.6;
     bool thumbnails = false;
     bool overwrite = false;
+    std::string speed;
+    int crf = -1;
     std::shared_ptr<GradeOptions> grade = std::make_shared<GradeOptions>();
 };
 
@@ -73,6 +76,14 @@ Runner add_proxy(CLI::App& app, GlobalOptions& global) {
     app.add_option("--master", a->master,
                    "Also write a master from the same decode with this preset (e.g. "
                    "prores-422-hq), as NAME_master.EXT");
+    app.add_option("--speed", a->speed,
+                   "H.264/H.265 encoder speed for the proxy, ultrafast .. veryslow (default: "
+                   "the preset's, else medium); faster presets make larger files of the same "
+                   "quality")
+        ->check(CLI::IsMember(encoder_speeds()));
+    app.add_option("--crf", a->crf, "H.264/H.265 constant rate factor for the proxy (default: "
+                                    "the preset's, else 18); lower is better and larger")
+        ->check(CLI::Range(0, 51));
     app.add_option("--burnin", a->burnin,
                    "Burn-ins: timecode, clip, reel, frame, text=WORDS, each optionally @tl|tc|tr|"
                    "bl|bc|br|c (e.g. timecode,clip,frame,text=FOR REVIEW@bc)");
@@ -91,7 +102,13 @@ Runner add_proxy(CLI::App& app, GlobalOptions& global) {
         std::error_code ec;
         if (!fs::is_directory(a->out_dir, ec))
             throw OutputError(a->out_dir + ": not a folder (create it first)");
-        const OutputPreset proxy = load_output_preset(a->preset);
+        OutputPreset proxy = load_output_preset(a->preset);
+        if (!a->speed.empty()) proxy.speed = a->speed;
+        if (a->crf >= 0) proxy.crf = a->crf;
+        if ((!proxy.speed.empty() || proxy.crf >= 0) && proxy.codec != "h264" && proxy.codec != "h265")
+            throw InputError(fmt::format("--speed and --crf apply to H.264 and H.265 proxies; the "
+                                         "{} preset writes {}",
+                                         proxy.name, proxy.codec));
         std::optional<OutputPreset> master;
         if (!a->master.empty()) master = load_output_preset(a->master);
         // Outputs named after their clips: two sources with one name would overwrite each other.

@@ -89,14 +89,35 @@ const std::vector<VideoCodecPreset>& video_codec_presets() {
         {"dnxhr_hqx", "Avid DNxHR HQX, 10-bit 4:2:2", false},
         {"dnxhr_444", "Avid DNxHR 444, 10-bit 4:4:4", false},
         {"ffv1", "FFV1 level 3 lossless (keeps the source's pixel format)", false},
-        {"h264", "H.264 (libx264, CRF 18, 8-bit 4:2:0)", false},
-        {"h265", "H.265 (libx265, CRF 20, 10-bit 4:2:0)", false},
+        {"h264", "H.264 (libx264, CRF 18, medium, 8-bit 4:2:0)", false, true},
+        {"h265", "H.265 (libx265, CRF 20, fast, 10-bit 4:2:0)", false, true},
         {"exr_half", "OpenEXR sequence, half float RGB(A), zip", true},
         {"exr_float", "OpenEXR sequence, 32-bit float RGB(A), zip", true},
         {"dpx10", "DPX sequence, 10-bit RGB", true},
         {"tiff16", "TIFF sequence, 16-bit RGB(A), deflate", true},
     };
     return presets;
+}
+
+const std::vector<std::string>& encoder_speeds() {
+    static const std::vector<std::string> speeds = {"ultrafast", "superfast", "veryfast",
+                                                    "faster",    "fast",      "medium",
+                                                    "slow",      "slower",    "veryslow"};
+    return speeds;
+}
+
+void check_rate_control(const std::string& path, const std::string& codec,
+                        const std::string& speed, int crf) {
+    if (speed.empty() && crf < 0) return;
+    const auto& presets = video_codec_presets();
+    const auto it = std::find_if(presets.begin(), presets.end(),
+                                 [&](const VideoCodecPreset& p) { return p.name == codec; });
+    if (it == presets.end() || !it->rate_controlled)
+        throw InputError(path + ": speed and crf apply to h264 and h265, not " + codec);
+    const auto& speeds = encoder_speeds();
+    if (!speed.empty() && std::find(speeds.begin(), speeds.end(), speed) == speeds.end())
+        throw InputError(path + ": unknown encoder speed '" + speed + "' (ultrafast .. veryslow)");
+    if (crf > 51) throw InputError(path + ": crf " + std::to_string(crf) + " is not 0..51");
 }
 
 std::string default_video_codec(const std::string& path) {

@@ -16,6 +16,12 @@ namespace cinepipe {
 
 namespace {
 
+std::vector<std::string> speed_choices() {
+    std::vector<std::string> choices{"default"};
+    for (const auto& s : encoder_speeds()) choices.push_back(s);
+    return choices;
+}
+
 class WriterNode final : public Node {
   public:
     WriterNode(const ParamSet& params, NodeContext ctx) : params_(params), ctx_(std::move(ctx)) {}
@@ -49,6 +55,9 @@ class WriterNode final : public Node {
         if (const auto mix = params_.get_int("audio_channels"); mix > 0)
             for (auto& a : cfg.audio) a.mix_to = static_cast<int>(mix);
         cfg.fast_start = params_.get_bool("fast_start");
+        if (const std::string& speed = params_.get_string("speed"); speed != "default")
+            cfg.speed = speed;
+        cfg.crf = static_cast<int>(params_.get_int("crf"));
         cfg.threads = ctx_.threads;
         cfg.overwrite = ctx_.overwrite || params_.get_bool("overwrite");
         writer_ = MediaWriter::create(cfg);
@@ -142,6 +151,12 @@ void register_io_nodes(FilterRegistry& registry) {
                   "Channels of each audio stream written: 0 as the source; 2 mixes down to stereo"),
         bool_param("fast_start", false,
                    "MOV/MP4: put the index at the start so the file plays while it downloads"),
+        choice_param("speed", speed_choices(), "default",
+                     "h264/h265: the encoder's speed preset; default: the codec's (h264 "
+                     "medium, h265 fast)"),
+        int_param("crf", -1, -1, 51,
+                  "h264/h265: constant rate factor, lower is better; -1: the codec's (h264 18, "
+                  "h265 20)"),
     };
     writer.thread_safe = false;
     writer.needs_in_order = true;

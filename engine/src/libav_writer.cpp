@@ -190,6 +190,8 @@ class LibavWriter final : public MediaWriter {
         if (out_->oformat->flags & AVFMT_GLOBALHEADER) c.flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
         AVDictionary* opts = nullptr;
         for (const auto& [k, v] : preset.options) av_dict_set(&opts, k, v, 0);
+        if (!cfg_.speed.empty()) av_dict_set(&opts, "preset", cfg_.speed.c_str(), 0);
+        if (cfg_.crf >= 0) av_dict_set(&opts, "crf", std::to_string(cfg_.crf).c_str(), 0);
         const int err = avcodec_open2(&c, codec, &opts);
         av_dict_free(&opts);
         if (err < 0)

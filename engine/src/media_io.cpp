@@ -27,6 +27,7 @@ std::unique_ptr<MediaWriter> MediaWriter::create(const WriterConfig& config) {
         config.video_codec.empty() ? default_video_codec(config.path) : config.video_codec;
     for (const auto& preset : video_codec_presets()) {
         if (preset.name != codec) continue;
+        check_rate_control(config.path, codec, config.speed, config.crf);
         return preset.image_sequence ? create_image_sequence_writer(config)
                                      : create_movie_writer(config);
     }

@@ -68,7 +68,8 @@ OutputPreset parse(const std::string& text, const std::string& where, const std:
         for (const auto& e : ext) p.extensions.push_back(e.as<std::string>());
         const YAML::Node video = root["video"];
         if (!video.IsMap()) fail(root, "a preset needs a video: mapping with its codec");
-        known(video, {"codec", "pixel_format", "alpha_pixel_format", "fit", "fast_start"});
+        known(video, {"codec", "pixel_format", "alpha_pixel_format", "fit", "fast_start", "speed",
+                      "crf"});
         p.codec = video["codec"].as<std::string>("");
         const auto& codecs = video_codec_presets();
         if (std::none_of(codecs.begin(), codecs.end(),
@@ -89,6 +90,15 @@ OutputPreset parse(const std::string& text, const std::string& where, const std:
                 fail(fit, "fit: each side 16..32768");
         }
         p.fast_start = video["fast_start"].as<bool>(false);
+        p.speed = video["speed"].as<std::string>("");
+        p.crf = video["crf"].as<int>(-1);
+        const auto& speeds = encoder_speeds();
+        if (!p.speed.empty() && std::find(speeds.begin(), speeds.end(), p.speed) == speeds.end())
+            fail(video["speed"], fmt::format("speed is one of {}", join(speeds)));
+        if (video["crf"].IsDefined() && (p.crf < 0 || p.crf > 51)) fail(video["crf"], "crf: 0..51");
+        if ((!p.speed.empty() || p.crf >= 0) && p.codec != "h264" && p.codec != "h265")
+            fail(video["speed"].IsDefined() ? video["speed"] : video["crf"],
+                 fmt::format("speed and crf apply to h264 and h265, not {}", p.codec));
         if (const YAML::Node color = root["color"]; color.IsDefined()) {
             known(color, {"mode", "primaries", "transfer", "matrix", "range"});
             p.color_mode = color["mode"].as<std::string>("keep");
@@ -154,6 +164,8 @@ void apply_output_preset(GraphSpec& spec, const std::string& writer_id,
     if (preset.audio != "auto") it->params["audio"] = raw(preset.audio);
     it->params["audio_channels"] = raw(std::to_string(preset.audio_channels));
     it->params["fast_start"] = raw(preset.fast_start ? "true" : "false");
+    if (!preset.speed.empty()) it->params["speed"] = raw(preset.speed);
+    if (preset.crf >= 0) it->params["crf"] = raw(std::to_string(preset.crf));
     std::vector<std::string> input = it->inputs;
     std::vector<NodeSpec> added;
     if (preset.fit_width > 0) {

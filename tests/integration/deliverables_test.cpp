@@ -221,6 +221,51 @@ TEST_F(Deliverables, MasterProxyAndThumbnailsComeFromOneDecode) {
     EXPECT_GT(sheet["height"].get<int>(), 3 * 180);
 }
 
+// The encoder's own record of its settings (x264's SEI): the speed preset shows in its
+// lookahead depth and the quality in its rate factor.
+TEST_F(Deliverables, ProxySpeedAndCrfReachTheEncoder) {
+    const auto r = cinepipe("proxy " + quote(hd_) + " -o " + quote(out_.path().string()) +
+                            " --speed veryfast --crf 23");
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    const std::string fast = test::read_file(out_ / "B001C002_hd.mp4");
+    EXPECT_NE(fast.find("rc_lookahead=10 "), std::string::npos);  // veryfast's
+    EXPECT_NE(fast.find("crf=23.0"), std::string::npos);
+    // A preset file can say the same; without either, the codec's medium and CRF 18.
+    const std::string preset = out_ / "quick.yaml";
+    std::ofstream(preset) << "name: quick\nextensions: [.mp4]\nvideo:\n  codec: h264\n"
+                             "  speed: veryfast\n  crf: 21\n";
+    TempDir other;
+    ASSERT_EQ(cinepipe("proxy " + quote(hd_) + " -o " + quote(other.path().string()) +
+                       " --preset " + quote(preset))
+                  .exit_code,
+              0);
+    const std::string from_file = test::read_file(other / "B001C002_hd.mp4");
+    EXPECT_NE(from_file.find("rc_lookahead=10 "), std::string::npos);
+    EXPECT_NE(from_file.find("crf=21.0"), std::string::npos);
+    TempDir plain;
+    ASSERT_EQ(cinepipe("proxy " + quote(hd_) + " -o " + quote(plain.path().string())).exit_code, 0);
+    const std::string medium = test::read_file(plain / "B001C002_hd.mp4");
+    EXPECT_NE(medium.find("rc_lookahead=40 "), std::string::npos);
+    EXPECT_NE(medium.find("crf=18.0"), std::string::npos);
+    // Only H.264 and H.265 take them.
+    test::expect_one_line_error(
+        cinepipe("proxy " + quote(hd_) + " -o " + quote(plain.path().string()) +
+                 " --preset prores-422-hq --speed fast --overwrite"),
+        2, "--speed and --crf apply to H.264 and H.265 proxies");
+    const auto unknown = cinepipe("proxy " + quote(hd_) + " -o " + quote(plain.path().string()) +
+                                  " --speed warp9 --overwrite");  // a usage error, with its hint
+    EXPECT_EQ(unknown.exit_code, 2);
+    EXPECT_NE(unknown.output.find("--speed: warp9 not in {ultrafast,"), std::string::npos)
+        << unknown.output;
+    std::ofstream(preset) << "name: quick\nextensions: [.mov]\nvideo:\n  codec: prores_hq\n"
+                             "  speed: fast\n";
+    test::expect_one_line_error(
+        cinepipe("grade " + quote(hd_) + " -o " + quote(out_ / "z.mov") + " --preset " +
+                 quote(preset)),
+        2, "quick.yaml:5: speed and crf apply to h264 and h265, not prores_hq");
+    EXPECT_FALSE(std::filesystem::exists(out_ / "z.mov"));
+}
+
 TEST_F(Deliverables, MistakesAreOneLineErrorsBeforeAnyWork) {
     test::expect_one_line_error(cinepipe("grade " + quote(hd_) + " -o " + quote(out_ / "x.mp4") +
                                          " --preset prores-422-hq"),

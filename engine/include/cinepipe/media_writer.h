@@ -20,10 +20,17 @@ struct VideoCodecPreset {
     std::string name;  // "prores_hq", "dnxhr_hqx", "ffv1", "exr_half", ...
     std::string description;
     bool image_sequence;  // written through OpenImageIO, one file per frame
+    bool rate_controlled = false;  // takes WriterConfig::speed and crf (h264, h265)
 };
 
 // Every codec name `transcode --codec` accepts, in a stable order.
 const std::vector<VideoCodecPreset>& video_codec_presets();
+// The x264/x265 speed presets, fastest first ("ultrafast" .. "veryslow").
+const std::vector<std::string>& encoder_speeds();
+// Throws InputError naming `path` when `speed` / `crf` are set for a codec that does not
+// take them, or are not valid.
+void check_rate_control(const std::string& path, const std::string& codec,
+                        const std::string& speed, int crf);
 // The default codec for an output path: by extension (.mov/.mxf -> prores_hq, .mp4 -> h264,
 // .mkv -> ffv1, .exr -> exr_half, .dpx -> dpx10, .tif/.tiff -> tiff16).
 std::string default_video_codec(const std::string& path);
@@ -58,6 +65,10 @@ struct WriterConfig {
     std::string reel_name;
     std::vector<AudioTrackConfig> audio;  // one per audio stream to write
     int threads = 0;                      // encoder threads; 0: libav picks
+    // H.264/H.265 only: the encoder's speed preset (encoder_speeds()) and constant rate
+    // factor (0..51, lower is better). Empty / -1: the codec's own (h264: medium, CRF 18).
+    std::string speed;
+    int crf = -1;
     bool overwrite = false;
     std::int64_t first_frame_number = 0;  // image sequences: number of the first file
     // MOV/MP4: the index (moov) at the start of the file, so a review copy plays while it

@@ -22,6 +22,8 @@ struct OutputPreset {
     int fit_width = 0;  // > 0: scaled to fit inside fit_width x fit_height, square pixels
     int fit_height = 0;
     bool fast_start = false;
+    std::string speed;  // h264/h265: the encoder's speed preset; empty: the codec's
+    int crf = -1;       // h264/h265: constant rate factor; -1: the codec's
     std::string color_mode = "keep";            // keep | fill (where unspecified) | set
     std::map<std::string, std::string> colors;  // setparams values: primaries, transfer, ...
     std::string audio = "auto";                 // pcm16 | pcm24 | aac | none
