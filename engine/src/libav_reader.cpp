@@ -13,8 +13,9 @@
 #include "audio_track.h"
 #include "av_util.h"
 #include "bwf_ixml.h"
-#include "decoder_buffers.h"
 #include "cinepipe/error.h"
+#include "decoder_buffers.h"
+#include "intra_decoder_lanes.h"
 
 extern "C" {
 #include <libavutil/channel_layout.h>
@@ -275,6 +276,18 @@ av::CodecContext open_decoder(const std::string& path, const AVStream& st, int t
 
 namespace {
 
+// Intra-only pictures below the large-picture size are decoded by independent single-threaded
+// decoders, one picture each (IntraDecoderLanes): faster than libav's frame threading for
+// them. Large ones stay slice-threaded (one picture held, see open_decoder).
+bool decodes_in_lanes(const AVStream& st, int threads) {
+    if (threads < 2 || st.codecpar->codec_type != AVMEDIA_TYPE_VIDEO) return false;
+    const AVCodecDescriptor* desc = avcodec_descriptor_get(st.codecpar->codec_id);
+    const bool intra = desc && (desc->props & AV_CODEC_PROP_INTRA_ONLY);
+    const bool large =
+        static_cast<std::int64_t>(st.codecpar->width) * st.codecpar->height > kLargePicturePixels;
+    return intra && !large;
+}
+
 class LibavReader final : public MediaReader {
   public:
     LibavReader(const std::string& path, const ReaderOptions& options)
@@ -292,7 +305,11 @@ class LibavReader final : public MediaReader {
                 throw InputError(path + ": implausible picture size " +
                                  std::to_string(info_.video->width) + "x" +
                                  std::to_string(info_.video->height));
-            video_decoder_ = open_decoder(path, *st, options.decoder_threads);
+            if (decodes_in_lanes(*st, options.decoder_threads))
+                video_lanes_ = std::make_unique<av::IntraDecoderLanes>(
+                    [&] { return open_decoder(path, *st, 1); }, options.decoder_threads);
+            else
+                video_decoder_ = open_decoder(path, *st, options.decoder_threads);
             video_tb_ = av::to_rational(st->time_base);
             frame_duration_ = rescale(1, info_.video->frame_rate.inverse(), video_tb_);
             // What the container says the picture lasts (minus a frame of rounding): the
@@ -515,9 +532,39 @@ class LibavReader final : public MediaReader {
     }
 
     void send_video(const AVPacket* pkt) {
+        if (video_lanes_) {
+            send_to_lanes(pkt);
+            return;
+        }
         decode(
             *video_decoder_, pkt, "video", [this](const AVFrame& f) { take_video_frame(f); },
             [this] { video_eof_ = true; });
+    }
+
+    // As decode(), through the lanes: every outcome ready is taken, in packet order.
+    void send_to_lanes(const AVPacket* pkt) {
+        using Status = av::IntraDecoderLanes::Status;
+        video_lanes_->send(pkt);
+        while (true) {
+            int err = 0;
+            switch (video_lanes_->receive(*decoded_, err)) {
+                case Status::Again:
+                    return;
+                case Status::End:
+                    video_eof_ = true;
+                    return;
+                case Status::PacketError:
+                    damage("undecodable video packet (" + av::error_string(err) + ")");
+                    break;
+                case Status::FrameError:
+                    damage("video decode error (" + av::error_string(err) + ")");
+                    break;
+                case Status::Frame:
+                    take_video_frame(*decoded_);
+                    av_frame_unref(decoded_.get());
+                    break;
+            }
+        }
     }
 
     AudioTrack::DamageFn damage_fn() {
@@ -633,7 +680,9 @@ class LibavReader final : public MediaReader {
     int video_index_ = -1;
     MediaInfo info_;
     ReadStats stats_;
+    // One decoder, or for small intra-only pictures several (decodes_in_lanes).
     av::CodecContext video_decoder_;
+    std::unique_ptr<av::IntraDecoderLanes> video_lanes_;
     Rational video_tb_{1, 24};
     std::int64_t frame_duration_ = 1;
     double expected_seconds_ = 0;    // the stream's stated duration; 0 when unknown
