@@ -325,9 +325,12 @@ struct Graph::Impl {
     }
 
     std::size_t pool_size() const {
-        // As encode(): units in flight plus what frame-threaded encoders still hold.
+        // As encode(): units in flight plus what frame-threaded encoders still hold, plus the
+        // two pictures an analyser comparing frames keeps past their unit (QC's previous two).
+        constexpr std::size_t kAnalyserHeldFrames = 2;
         return static_cast<std::size_t>(options.schedule.resolved_in_flight()) +
-               2 * static_cast<std::size_t>(options.schedule.resolved_threads()) + 4;
+               2 * static_cast<std::size_t>(options.schedule.resolved_threads()) + 4 +
+               kAnalyserHeldFrames;
     }
 
     // The slot holding `from_slot`'s frames in `format`, adding a conversion step unless an

@@ -296,6 +296,21 @@ TEST_F(GraphRunTest, InPlaceGradesAndBurnInsLeaveOtherBranchesUntouched) {
     EXPECT_EQ(md5("plain").size(), static_cast<std::size_t>(kFrames));
 }
 
+TEST_F(GraphRunTest, QcAfterATransformFitsItsPoolAtAnyThreadCount) {
+    // QC keeps the pictures it compares past their unit; when they come from a transform's
+    // bounded pool (not the decoder), the pool's bound must allow for them.
+    for (const int threads : {1, 2, 4}) {
+        const std::string report = dir_ / ("qc" + std::to_string(threads) + ".json");
+        const GraphRunResult r =
+            run("  - {id: fit, type: scale, inputs: [src], params: {width: 64, height: 36}}\n"
+                "  - {id: q, type: qc, inputs: [fit], params: {report: " +
+                    report + "}}\n",
+                threads);
+        ASSERT_EQ(r.qc.size(), 1U) << threads;
+        EXPECT_EQ(r.qc[0].frames, kFrames) << threads;
+    }
+}
+
 TEST_F(GraphRunTest, FrameMd5MatchesFfmpeg) {
     const std::string md5 = dir_ / "ours.md5";
     run("  - {id: h, type: framemd5, inputs: [src], params: {path: " + md5 + "}}\n");
