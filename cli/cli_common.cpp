@@ -32,6 +32,13 @@ void install_interrupt_handlers() {
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, nullptr);
     sigaction(SIGTERM, &sa, nullptr);
+    // A file-size limit (ulimit -f, a quota) would otherwise kill the process mid-write and
+    // leave its temporary file behind; ignored, the write fails with EFBIG and the writer
+    // reports it and removes the temporary, as for a full disk.
+    struct sigaction ignore {};
+    ignore.sa_handler = SIG_IGN;
+    sigemptyset(&ignore.sa_mask);
+    sigaction(SIGXFSZ, &ignore, nullptr);
 }
 
 ProgressCallback progress_printer(const GlobalOptions& options, std::string label) {

@@ -1,0 +1,49 @@
+// Faults while writing: the output cannot grow (a full disk, a quota, a file-size limit).
+// The run stops with one line naming the output, leaves nothing behind (no partial master,
+// no temporary) and never touches its input.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+
+#include "cli_support.h"
+#include "test_support.h"
+
+namespace cinepipe {
+namespace {
+
+using test::quote;
+using test::TempDir;
+
+// A file-size limit (RLIMIT_FSIZE) makes every write past 50 KB fail, as a full disk would.
+test::CommandResult with_file_limit(const std::string& args) {
+    return test::run_command("ulimit -f 100; " + quote(test::kCinepipe) + " " + args + " 2>&1");
+}
+
+TEST(Faults, AnOutputThatCannotGrowStopsTheRunAndLeavesNothingBehind) {
+    TempDir in_dir;
+    const std::string clip = in_dir / "A001C001.mov";
+    test::ffmpeg(
+        "-f lavfi -i testsrc2=size=1280x720:rate=24 -f lavfi -i sine=sample_rate=48000 "
+        "-t 2 -c:v prores_ks -profile:v 3 -c:a pcm_s24le " +
+        quote(clip));
+    const std::string before = test::read_file(clip);
+    for (const std::string& command :
+         {std::string("transcode"), std::string("grade"), std::string("proxy")}) {
+        SCOPED_TRACE(command);
+        TempDir out;
+        const std::string target = command == "proxy" ? out / "A001C001.mp4" : out / "out.mov";
+        const std::string args = command == "proxy"
+                                     ? "proxy " + quote(clip) + " -o " + quote(out.path().string())
+                                     : command + " " + quote(clip) + " -o " + quote(target) +
+                                           (command == "grade" ? " --slope 1.1,1,0.9" : "");
+        const auto r = with_file_limit(args);
+        test::expect_one_line_error(r, 3, target + ": write failed");
+        EXPECT_TRUE(out.entries().empty()) << "left behind: " << out.entries().front();
+    }
+    EXPECT_EQ(test::read_file(clip), before);
+}
+
+}  // namespace
+}  // namespace cinepipe
