@@ -205,6 +205,55 @@ TEST_F(Batch, DeliversEveryGoodClipWithItsOwnGradeAndReportsTheCorruptOne) {
     EXPECT_NE(bad.output.find("A001C004_201125_R1AB.mp4"), std::string::npos) << bad.output;
 }
 
+// SIGTERM (a farm's stop, `kill`) mid-batch: the batch stops within seconds, removes every
+// temporary, and --resume then delivers the rest.
+TEST_F(Batch, TerminatedMidwayStopsPromptlyAndResumes) {
+    TempDir d;
+    const std::string job = write_job(d);
+    const std::string pid_file = d / "pid";
+    std::system(("(" + quote(cinepipe::test::kCinepipe) + " batch " + quote(job) +
+                 " -j 1 --threads 1 --progress none > " + quote(d / "first.log") +
+                 " 2>&1 & echo $! > " + quote(pid_file) + ")")
+                    .c_str());
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    const pid_t pid = std::stoi(cinepipe::test::read_file(pid_file));
+    // Stop while an output is being written (its temporary exists).
+    const auto writing = [&] {
+        for (const auto& f : files_below(d / "out"))
+            if (f.find("cinepipe-tmp") != std::string::npos) return true;
+        return false;
+    };
+    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    while (std::chrono::steady_clock::now() < until && !writing())
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    ASSERT_TRUE(writing()) << "the batch never started writing";
+    const auto sent = std::chrono::steady_clock::now();
+    ::kill(pid, SIGTERM);
+    until = sent + std::chrono::seconds(20);
+    while (std::chrono::steady_clock::now() < until && ::kill(pid, 0) == 0)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    ASSERT_NE(::kill(pid, 0), 0) << "still running 20 s after SIGTERM";
+    const double stop_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - sent).count();
+    RecordProperty("stop_ms", static_cast<int>(stop_s * 1000));
+    const std::string log = cinepipe::test::read_file(d / "first.log");
+    EXPECT_NE(log.find("interrupted"), std::string::npos) << log;
+    EXPECT_FALSE(writing()) << "a temporary was left behind";
+    const auto r = run_cinepipe("batch " + quote(job) + " --resume --progress json");
+    ASSERT_EQ(r.exit_code, 2) << r.output;  // only the corrupt clip fails
+    const json rep = report(d);
+    EXPECT_EQ(rep["summary"]["failed"], 1);
+    EXPECT_EQ(rep["summary"]["not_run"], 0);
+    for (const auto& c : rep["clips"])
+        for (const auto& o : c["outputs"]) {
+            const std::string f = o["path"].get<std::string>();
+            if (f.ends_with(".mov") || f.ends_with(".mp4")) {
+                EXPECT_EQ(frames(d / ("out/" + f)), 48) << f;
+            }
+        }
+    EXPECT_EQ(run_cinepipe("verify " + quote(d / "out")).exit_code, 0);
+}
+
 TEST_F(Batch, KilledMidwayThenResumedDeliversEverythingOnceWithNothingPartial) {
     TempDir d;
     const std::string job = write_job(d);

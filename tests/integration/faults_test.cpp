@@ -45,5 +45,35 @@ TEST(Faults, AnOutputThatCannotGrowStopsTheRunAndLeavesNothingBehind) {
     EXPECT_EQ(test::read_file(clip), before);
 }
 
+// SIGTERM (what a render farm or `kill` sends) as soon as the output's temporary exists,
+// that is, mid-job: a prompt stop (exit 130), the temporary removed, the input untouched.
+TEST(Faults, TerminatedGradeAndProxyStopPromptlyAndRemoveTheirTemporaries) {
+    TempDir in_dir;
+    const std::string clip = in_dir / "long.mpg";
+    // MPEG-2, because FFmpeg writes it fast; 8 s of 720p keeps both jobs busy for seconds.
+    test::ffmpeg("-f lavfi -i testsrc2=size=1280x720:rate=24:duration=8 -c:v mpeg2video -q:v 4 " +
+                 quote(clip));
+    const std::string before = test::read_file(clip);
+    for (const std::string& command : {std::string("grade"), std::string("proxy")}) {
+        SCOPED_TRACE(command);
+        TempDir out;
+        const std::string o = out.path().string();
+        const std::string args = command == "grade"
+                                     ? "grade -q " + quote(clip) + " -o " +
+                                           quote(o + "/graded.mov") + " --slope 1.1,1,0.9"
+                                     : "proxy -q " + quote(clip) + " -o " + quote(o);
+        const std::string script =
+            quote(test::kCinepipe) + " " + args +
+            " & pid=$!; i=0; while [ $i -lt 600 ] && ! ls -A " + quote(o) +
+            " | grep -q cinepipe-tmp; do sleep 0.05; i=$((i+1)); done; kill -TERM $pid; wait $pid; "
+            "echo rc=$?";
+        const auto r = test::run_command("sh -c " + quote(script) + " 2>&1");
+        EXPECT_NE(r.output.find("rc=130"), std::string::npos) << r.output;
+        EXPECT_NE(r.output.find("interrupted"), std::string::npos) << r.output;
+        EXPECT_TRUE(out.entries().empty()) << "left behind: " << out.entries().front();
+    }
+    EXPECT_EQ(test::read_file(clip), before);
+}
+
 }  // namespace
 }  // namespace cinepipe
