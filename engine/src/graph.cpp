@@ -17,6 +17,7 @@
 
 #include "cinepipe/error.h"
 #include "cinepipe/frame_converter.h"
+#include "cinepipe/output_file.h"
 #include "cinepipe/synced_sound.h"
 
 namespace cinepipe {
@@ -295,16 +296,10 @@ struct Graph::Impl {
     // Two outputs at one path would silently replace each other, and an output over the
     // source would destroy it: both are refused before anything is written.
     void check_output_paths() const {
-        namespace fs = std::filesystem;
-        const auto key = [](const std::string& p) {
-            std::error_code ec;
-            const fs::path c = fs::weakly_canonical(fs::absolute(p), ec);
-            return ec ? fs::absolute(p).lexically_normal().string() : c.string();
-        };
+        const auto key = [](const std::string& p) { return comparable_path(p); };
         const ParamSet& source_params = nodes[static_cast<std::size_t>(source)].params;
-        const std::string source_path = key(source_params.get_string("path"));
+        const std::string& source_path = source_params.get_string("path");
         const std::string& sound = source_params.get_string("sound");
-        const std::string sound_path = sound.empty() ? std::string() : key(sound);
         std::map<std::string, int> seen;
         for (const int i : order) {
             const NodeRuntime& n = nodes[static_cast<std::size_t>(i)];
@@ -313,9 +308,9 @@ struct Graph::Impl {
             const std::string& path = n.params.get_string("path");
             if (path.empty()) continue;
             const std::string k = key(path);
-            if (k == source_path)
+            if (is_same_file(path, source_path))
                 fail(i, path + ": is the graph's source; refusing to overwrite it");
-            if (k == sound_path)
+            if (!sound.empty() && is_same_file(path, sound))
                 fail(i, path + ": is the sound laid in by the source; refusing to overwrite it");
             if (const auto it = seen.find(k); it != seen.end())
                 fail(i, fmt::format("{}: node '{}' writes this file too", path,

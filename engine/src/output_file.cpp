@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 
 #include "atomic_file.h"
@@ -20,6 +21,19 @@ struct TextOutput::Impl {
         if (!out) throw OutputError(path + ": cannot create (" + std::strerror(errno) + ")");
     }
 };
+
+std::string comparable_path(const std::string& path) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const fs::path resolved = fs::weakly_canonical(fs::absolute(path), ec);
+    return ec ? fs::absolute(path).lexically_normal().string() : resolved.string();
+}
+
+bool is_same_file(const std::string& output, const std::string& input) {
+    if (comparable_path(output) == comparable_path(input)) return true;
+    std::error_code ec;
+    return std::filesystem::equivalent(output, input, ec) && !ec;
+}
 
 TextOutput::TextOutput(const std::string& path, bool overwrite)
     : impl_(std::make_unique<Impl>(path, overwrite)) {}

@@ -7,6 +7,7 @@
 
 #include "cinepipe/error.h"
 #include "cinepipe/frame_converter.h"
+#include "cinepipe/output_file.h"
 
 namespace cinepipe {
 
@@ -110,6 +111,9 @@ TranscodeResult transcode(const TranscodeOptions& options, const CancelToken& ca
     reader_options.frames_held = static_cast<std::size_t>(options.schedule.resolved_in_flight()) +
                                  2 * static_cast<std::size_t>(options.schedule.resolved_threads()) +
                                  4;
+    // An output over the input would destroy it: refused before anything is read or written.
+    if (is_same_file(options.output, options.input))
+        throw InputError(options.output + ": is the input; refusing to overwrite it");
     auto reader = MediaReader::open(options.input, reader_options);
     if (!reader->info().video)
         throw InputError(options.input + ": has no video stream to transcode");

@@ -75,5 +75,29 @@ TEST(Faults, TerminatedGradeAndProxyStopPromptlyAndRemoveTheirTemporaries) {
     EXPECT_EQ(test::read_file(clip), before);
 }
 
+// An output over its own input would destroy the camera original: refused before any work,
+// however the path is spelled.
+TEST(Faults, AnOutputOverItsInputIsRefusedHoweverItIsSpelled) {
+    TempDir dir;
+    const std::string clip = dir / "A001C001.mov";
+    test::ffmpeg("-f lavfi -i testsrc2=size=320x180:rate=24:duration=1 -c:v prores_ks " +
+                 quote(clip));
+    const std::string before = test::read_file(clip);
+    std::filesystem::create_symlink(clip, dir / "symlink.mov");
+    std::filesystem::create_hard_link(clip, dir / "hardlink.mov");
+    std::filesystem::create_directory(dir / "sub");
+    for (const std::string& out :
+         {clip, dir / "symlink.mov", dir / "hardlink.mov", dir / "sub/../A001C001.mov"}) {
+        SCOPED_TRACE(out);
+        test::expect_one_line_error(
+            test::cinepipe("transcode " + quote(clip) + " -o " + quote(out) + " --overwrite"), 2,
+            out + ": is the input; refusing to overwrite it");
+        test::expect_one_line_error(test::cinepipe("grade " + quote(clip) + " -o " + quote(out) +
+                                                   " --slope 1.1,1,1 --overwrite"),
+                                    2, out + ": is the graph's source; refusing to overwrite it");
+    }
+    EXPECT_EQ(test::read_file(clip), before);
+}
+
 }  // namespace
 }  // namespace cinepipe

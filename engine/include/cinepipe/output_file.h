@@ -13,6 +13,13 @@ namespace cinepipe {
 // and it does not exist unless `overwrite`. Throws OutputError naming the path.
 void check_output_target(const std::string& path, bool overwrite);
 
+// `path` as compared when refusing to write over an input: absolute, with the symbolic links
+// of its existing part resolved, so two spellings of one file compare equal.
+std::string comparable_path(const std::string& path);
+// Whether writing `output` would replace `input`: the same path by comparable_path(), or,
+// when both exist, the same file (a hard or symbolic link to it).
+bool is_same_file(const std::string& output, const std::string& input);
+
 class TextOutput {
   public:
     // Checks the target (OutputError when it exists without `overwrite`, or its folder is
