@@ -9,7 +9,9 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <new>
 #include <sstream>
+#include <stdexcept>
 
 #include "cdl_kernel.h"
 #include "cinepipe/color.h"
@@ -368,7 +370,20 @@ std::shared_ptr<const ColorProcessor> ColorProcessor::create(const ColorPipeline
                 try {
                     identity = is_identity_on_unit_cube(*c.config, t);
                 } catch (const OCIO::Exception& e) {
-                    throw InputError(op.lut + ": cannot use this LUT: " + ocio_reason(e.what()));
+                    // OCIO passes on the standard library's own words when a header asks for
+                    // more entries than can be held ("vector::reserve").
+                    const std::string reason = ocio_reason(e.what());
+                    const bool too_large = reason.rfind("vector::", 0) == 0 ||
+                                           reason.find("bad_alloc") != std::string::npos;
+                    throw InputError(
+                        op.lut + ": cannot use this LUT: " +
+                        (too_large ? std::string("its declared size is too large") : reason));
+                } catch (const std::length_error&) {
+                    throw InputError(op.lut +
+                                     ": cannot use this LUT: its declared size is too large");
+                } catch (const std::bad_alloc&) {
+                    throw InputError(op.lut +
+                                     ": cannot use this LUT: its declared size is too large");
                 }
                 if (identity) {
                     steps.push_back("identity LUT " +

@@ -226,5 +226,91 @@ TEST_F(MalformedMedia, SoundOrPictureAloneAndNoPictures) {
     check({"no pictures", d + "/no_pictures.mov"});
 }
 
+// Hand-edited grading files, graph specs and job files: one line naming the file (and the line
+// where the parser knows it), exit 2, nothing written.
+TEST_F(MalformedMedia, MalformedGradingGraphAndJobFilesAreOneLineErrors) {
+    const std::string d = work_.path().string();
+    const auto file = [&](const std::string& name, const std::string& text) {
+        write_bytes(d + "/" + name, text);
+        return d + "/" + name;
+    };
+    std::mt19937 rng(7);
+    std::string noise(3000, '\0');
+    for (auto& ch : noise) ch = static_cast<char>(rng() & 0xff);
+    struct Bad {
+        std::string args;  // after "cinepipe"
+        std::string file;  // what the error must name
+        std::string says;  // and a word of why
+    };
+    const std::string clip = quote(base("prores.mov"));
+    const std::string out = quote(d + "/out/graded.mov");
+    std::filesystem::create_directory(d + "/out");
+    const auto grade = [&](const std::string& option, const std::string& path) {
+        return "grade " + clip + " -o " + out + " " + option + " " + quote(path);
+    };
+    std::vector<Bad> cases;
+    const auto lut = [&](const std::string& name, const std::string& text,
+                         const std::string& says) {
+        const std::string path = file(name, text);
+        cases.push_back({grade("--lut", path), name, says});
+    };
+    lut("short.cube", "LUT_3D_SIZE 33\n0 0 0\n1 1 1\n", "Incorrect number of 3D LUT entries");
+    lut("word.cube", "LUT_3D_SIZE 2\n0 0 0\n1 0 0\n0 1 0\n1 1 0\n0 0 1\n1 0 1\n0 1 1\nabc 1 1\n",
+        "At line (9)");
+    lut("huge.cube", "LUT_3D_SIZE 100000\n", "its declared size is too large");
+    lut("noise.cube", noise, "cannot use this LUT");
+    lut("empty.cube", "", "cannot use this LUT");
+    const auto cdl = [&](const std::string& name, const std::string& text,
+                         const std::string& says) {
+        const std::string path = file(name, text);
+        cases.push_back({grade("--cdl", path), name, says});
+    };
+    cdl("two.ccc",
+        "<ColorDecisionList><ColorDecision><ColorCorrection id=\"a\"><SOPNode><Slope>1 1</Slope>"
+        "</SOPNode></ColorCorrection></ColorDecision></ColorDecisionList>",
+        "3 values required");
+    cdl("power.cc",
+        "<ColorCorrection><SOPNode><Slope>1 1 1</Slope><Offset>0 0 0</Offset><Power>-1 1 1</Power>"
+        "</SOPNode></ColorCorrection>",
+        "power");
+    cdl("cut.cdl", "<ColorCorrection><SOPNode><Slope>1 1 1", "not a readable ASC CDL file");
+    cdl("noise.ccc", noise, "not a readable ASC CDL file");
+    cases.push_back({grade("--ale", file("sop.ale",
+                                         "Heading\nFIELD_DELIM\tTABS\nFPS\t24\n\nColumn\n"
+                                         "Name\tASC_SOP\n\nData\nA001\t(1 1)(0 0 0)(1 1 1)\n")),
+                     "sop.ale:9", "is not (s s s)(o o o)(p p p)"});
+    cases.push_back(
+        {"grade " + clip + " -o " + out + " --ocio " +
+             quote(
+                 file("cut.ocio", "ocio_profile_version: 2\nroles: {default: x}\ncolorspaces: [")) +
+             " --from a --to b",
+         "cut.ocio", "not a usable OCIO config"});
+    cases.push_back(
+        {"render " + quote(file("cut.yaml", "version: 1\nnodes:\n  - {id: src, type: source\n")),
+         "cut.yaml", "cut.yaml:"});
+    cases.push_back({"render " + quote(file("loop.yaml",
+                                            "version: 1\nnodes:\n"
+                                            "  - {id: src, type: source, params: {path: " +
+                                                clip +
+                                                "}}\n  - {id: a, type: scale, input: b}\n"
+                                                "  - {id: b, type: scale, input: a}\n")),
+                     "loop.yaml", "loop.yaml:"});
+    cases.push_back({"batch " + quote(file("job.yaml",
+                                           "version: 1\nname: day\nsources: [{folder: .}]\n"
+                                           "outputs: {folder: out, colour: red}\n")),
+                     "job.yaml:4", "colour"});
+    cases.push_back({"batch " + quote(file("noise.yaml", noise)), "noise.yaml", "noise.yaml"});
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.args);
+        const auto r = limited(c.args);
+        EXPECT_EQ(r.exit_code, 2) << r.output;
+        EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+        EXPECT_NE(r.output.find(c.file), std::string::npos) << r.output;
+        EXPECT_NE(r.output.find(c.says), std::string::npos) << r.output;
+    }
+    EXPECT_TRUE(std::filesystem::is_empty(d + "/out"));
+    RecordProperty("inputs", static_cast<int>(cases.size()));
+}
+
 }  // namespace
 }  // namespace cinepipe
