@@ -118,6 +118,17 @@ class Batch : public ::testing::Test {
         return out;
     }
 
+    // `batch JOB -j 1 --threads 1` started in the background (its output in d/first.log).
+    static pid_t start_in_background(const TempDir& d, const std::string& job) {
+        const std::string pid_file = d / "pid";
+        std::system(("(" + quote(cinepipe::test::kCinepipe) + " batch " + quote(job) +
+                     " -j 1 --threads 1 --progress none > " + quote(d / "first.log") +
+                     " 2>&1 & echo $! > " + quote(pid_file) + ")")
+                        .c_str());
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        return std::stoi(cinepipe::test::read_file(pid_file));
+    }
+
     static inline std::unique_ptr<TempDir> dir_;
     static inline std::string cards_, ccc_;
 };
@@ -210,13 +221,7 @@ TEST_F(Batch, DeliversEveryGoodClipWithItsOwnGradeAndReportsTheCorruptOne) {
 TEST_F(Batch, TerminatedMidwayStopsPromptlyAndResumes) {
     TempDir d;
     const std::string job = write_job(d);
-    const std::string pid_file = d / "pid";
-    std::system(("(" + quote(cinepipe::test::kCinepipe) + " batch " + quote(job) +
-                 " -j 1 --threads 1 --progress none > " + quote(d / "first.log") +
-                 " 2>&1 & echo $! > " + quote(pid_file) + ")")
-                    .c_str());
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    const pid_t pid = std::stoi(cinepipe::test::read_file(pid_file));
+    const pid_t pid = start_in_background(d, job);
     // Stop while an output is being written (its temporary exists).
     const auto writing = [&] {
         for (const auto& f : files_below(d / "out"))
@@ -257,14 +262,8 @@ TEST_F(Batch, TerminatedMidwayStopsPromptlyAndResumes) {
 TEST_F(Batch, KilledMidwayThenResumedDeliversEverythingOnceWithNothingPartial) {
     TempDir d;
     const std::string job = write_job(d);
-    const std::string pid_file = d / "pid";
     // kill -9 as soon as the first clip's record exists: the second clip is then in work.
-    std::system(("(" + quote(cinepipe::test::kCinepipe) + " batch " + quote(job) +
-                 " -j 1 --threads 1 --progress none > " + quote(d / "first.log") +
-                 " 2>&1 & echo $! > " + quote(pid_file) + ")")
-                    .c_str());
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    const pid_t pid = std::stoi(cinepipe::test::read_file(pid_file));
+    const pid_t pid = start_in_background(d, job);
     // A record is committed when it has its final name (".NAME.json.tmp-PID" is one being
     // written, which the kill may well interrupt).
     const fs::path records = d / "out/.cinepipe/day01/clips";

@@ -12,6 +12,7 @@
 #include "cinepipe/error.h"
 #include "cinepipe/media_reader.h"
 #include "clip_fixture.h"
+#include "frame_checksum.h"
 #include "test_support.h"
 
 namespace cinepipe {
@@ -24,15 +25,7 @@ struct Picture {
     bool operator==(const Picture&) const = default;
 };
 
-std::uint64_t checksum(const VideoFrame& f) {
-    std::uint64_t h = 1469598103934665603ULL;
-    for (int p = 0; p < info(f.format).planes; ++p)
-        for (int y = 0; y < f.plane_height(p); ++y) {
-            const std::uint8_t* row = f.plane(p) + static_cast<std::ptrdiff_t>(y) * f.stride[p];
-            for (std::size_t i = 0; i < f.row_bytes(p); ++i) h = (h ^ row[i]) * 1099511628211ULL;
-        }
-    return h;
-}
+using test::picture_checksum;
 
 struct Reading {
     std::vector<Picture> pictures;
@@ -48,7 +41,7 @@ Reading read_all(const std::string& path, int threads, bool tolerate_damage = fa
     while (auto unit = reader->next()) {
         if (!unit->video) continue;
         const VideoFrame& f = *unit->video;
-        r.pictures.push_back({f.index, f.pts, f.duration, checksum(f), f.corrupt});
+        r.pictures.push_back({f.index, f.pts, f.duration, picture_checksum(f), f.corrupt});
     }
     r.stats = reader->stats();
     return r;

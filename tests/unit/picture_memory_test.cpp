@@ -11,6 +11,7 @@
 
 #include "cinepipe/media_reader.h"
 #include "clip_fixture.h"
+#include "frame_checksum.h"
 #include "test_support.h"
 
 namespace cinepipe {
@@ -34,16 +35,7 @@ TEST(PictureMemory, SmallBuffersAreSimdAlignedAndLargeOnesStartOnAHugePage) {
     }
 }
 
-// FNV-1a over a picture's visible samples.
-std::uint64_t checksum(const VideoFrame& f) {
-    std::uint64_t h = 1469598103934665603ULL;
-    for (int p = 0; p < info(f.format).planes; ++p)
-        for (int y = 0; y < f.plane_height(p); ++y) {
-            const std::uint8_t* row = f.plane(p) + static_cast<std::ptrdiff_t>(y) * f.stride[p];
-            for (std::size_t i = 0; i < f.row_bytes(p); ++i) h = (h ^ row[i]) * 1099511628211ULL;
-        }
-    return h;
-}
+using test::picture_checksum;
 
 // HD pictures are 8 MB: their buffers are mapped on their own, so a buffer freed with its
 // decoder would fault here rather than read stale memory.
@@ -63,14 +55,15 @@ TEST(PictureMemory, DecodedPicturesAreAlignedAndOutliveTheirDecoder) {
                 EXPECT_EQ(address(f.plane(p)) % 64, 0U) << "plane " << p;
                 EXPECT_EQ(f.stride[p] % 64, 0) << "plane " << p;
             }
-            sums.push_back(checksum(f));
+            sums.push_back(picture_checksum(f));
             kept.push_back(unit->video);
         }
     }
     ASSERT_EQ(kept.size(), 6U);
     // Different pictures (the synthetic source moves), still intact without their decoder.
     EXPECT_NE(sums[0], sums[1]);
-    for (std::size_t i = 0; i < kept.size(); ++i) EXPECT_EQ(checksum(*kept[i]), sums[i]) << i;
+    for (std::size_t i = 0; i < kept.size(); ++i)
+        EXPECT_EQ(picture_checksum(*kept[i]), sums[i]) << i;
 }
 
 }  // namespace
