@@ -78,11 +78,11 @@ Runner add_proxy(CLI::App& app, GlobalOptions& global) {
                    "prores-422-hq), as NAME_master.EXT");
     app.add_option("--speed", a->speed,
                    "H.264/H.265 encoder speed for the proxy, ultrafast .. veryslow (default: "
-                   "the preset's, else medium); faster presets make larger files of the same "
-                   "quality")
+                   "the preset's, else medium); faster presets spend less effort on compression")
         ->check(CLI::IsMember(encoder_speeds()));
-    app.add_option("--crf", a->crf, "H.264/H.265 constant rate factor for the proxy (default: "
-                                    "the preset's, else 18); lower is better and larger")
+    app.add_option("--crf", a->crf,
+                   "H.264/H.265 constant rate factor for the proxy (default: "
+                   "the preset's, else 18); lower is better and larger")
         ->check(CLI::Range(0, 51));
     app.add_option("--burnin", a->burnin,
                    "Burn-ins: timecode, clip, reel, frame, text=WORDS, each optionally @tl|tc|tr|"
@@ -105,10 +105,11 @@ Runner add_proxy(CLI::App& app, GlobalOptions& global) {
         OutputPreset proxy = load_output_preset(a->preset);
         if (!a->speed.empty()) proxy.speed = a->speed;
         if (a->crf >= 0) proxy.crf = a->crf;
-        if ((!proxy.speed.empty() || proxy.crf >= 0) && proxy.codec != "h264" && proxy.codec != "h265")
-            throw InputError(fmt::format("--speed and --crf apply to H.264 and H.265 proxies; the "
-                                         "{} preset writes {}",
-                                         proxy.name, proxy.codec));
+        if ((!proxy.speed.empty() || proxy.crf >= 0) && !takes_rate_control(proxy.codec))
+            throw InputError(
+                fmt::format("--speed and --crf apply to H.264 and H.265 proxies; the "
+                            "{} preset writes {}",
+                            proxy.name, proxy.codec));
         std::optional<OutputPreset> master;
         if (!a->master.empty()) master = load_output_preset(a->master);
         // Outputs named after their clips: two sources with one name would overwrite each other.

@@ -106,13 +106,17 @@ const std::vector<std::string>& encoder_speeds() {
     return speeds;
 }
 
-void check_rate_control(const std::string& path, const std::string& codec,
-                        const std::string& speed, int crf) {
-    if (speed.empty() && crf < 0) return;
+bool takes_rate_control(const std::string& codec) {
     const auto& presets = video_codec_presets();
     const auto it = std::find_if(presets.begin(), presets.end(),
                                  [&](const VideoCodecPreset& p) { return p.name == codec; });
-    if (it == presets.end() || !it->rate_controlled)
+    return it != presets.end() && it->rate_controlled;
+}
+
+void check_rate_control(const std::string& path, const std::string& codec, const std::string& speed,
+                        int crf) {
+    if (speed.empty() && crf < 0) return;
+    if (!takes_rate_control(codec))
         throw InputError(path + ": speed and crf apply to h264 and h265, not " + codec);
     const auto& speeds = encoder_speeds();
     if (!speed.empty() && std::find(speeds.begin(), speeds.end(), speed) == speeds.end())

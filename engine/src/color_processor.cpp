@@ -9,9 +9,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
-#include <new>
 #include <sstream>
-#include <stdexcept>
 
 #include "cdl_kernel.h"
 #include "cinepipe/color.h"
@@ -378,12 +376,6 @@ std::shared_ptr<const ColorProcessor> ColorProcessor::create(const ColorPipeline
                     throw InputError(
                         op.lut + ": cannot use this LUT: " +
                         (too_large ? std::string("its declared size is too large") : reason));
-                } catch (const std::length_error&) {
-                    throw InputError(op.lut +
-                                     ": cannot use this LUT: its declared size is too large");
-                } catch (const std::bad_alloc&) {
-                    throw InputError(op.lut +
-                                     ": cannot use this LUT: its declared size is too large");
                 }
                 if (identity) {
                     steps.push_back("identity LUT " +

@@ -68,8 +68,8 @@ OutputPreset parse(const std::string& text, const std::string& where, const std:
         for (const auto& e : ext) p.extensions.push_back(e.as<std::string>());
         const YAML::Node video = root["video"];
         if (!video.IsMap()) fail(root, "a preset needs a video: mapping with its codec");
-        known(video, {"codec", "pixel_format", "alpha_pixel_format", "fit", "fast_start", "speed",
-                      "crf"});
+        known(video,
+              {"codec", "pixel_format", "alpha_pixel_format", "fit", "fast_start", "speed", "crf"});
         p.codec = video["codec"].as<std::string>("");
         const auto& codecs = video_codec_presets();
         if (std::none_of(codecs.begin(), codecs.end(),
@@ -96,7 +96,7 @@ OutputPreset parse(const std::string& text, const std::string& where, const std:
         if (!p.speed.empty() && std::find(speeds.begin(), speeds.end(), p.speed) == speeds.end())
             fail(video["speed"], fmt::format("speed is one of {}", join(speeds)));
         if (video["crf"].IsDefined() && (p.crf < 0 || p.crf > 51)) fail(video["crf"], "crf: 0..51");
-        if ((!p.speed.empty() || p.crf >= 0) && p.codec != "h264" && p.codec != "h265")
+        if ((!p.speed.empty() || p.crf >= 0) && !takes_rate_control(p.codec))
             fail(video["speed"].IsDefined() ? video["speed"] : video["crf"],
                  fmt::format("speed and crf apply to h264 and h265, not {}", p.codec));
         if (const YAML::Node color = root["color"]; color.IsDefined()) {

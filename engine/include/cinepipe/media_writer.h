@@ -27,6 +27,8 @@ struct VideoCodecPreset {
 const std::vector<VideoCodecPreset>& video_codec_presets();
 // The x264/x265 speed presets, fastest first ("ultrafast" .. "veryslow").
 const std::vector<std::string>& encoder_speeds();
+// Whether `codec` (a video_codec_presets() name) takes a speed and a crf: h264, h265.
+bool takes_rate_control(const std::string& codec);
 // Throws InputError naming `path` when `speed` / `crf` are set for a codec that does not
 // take them, or are not valid.
 void check_rate_control(const std::string& path, const std::string& codec,
