@@ -1,13 +1,16 @@
 #include "cli_common.h"
 
 #include "cinepipe/builtin_filters.h"
+#include "cinepipe/error.h"
 #include "cinepipe/plugin_host.h"
 
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 
 namespace cinepipe::cli {
 
@@ -71,7 +74,19 @@ StageMeter* phase(GlobalOptions& global, const std::string& name) {
     return &global.measured.stage(name);
 }
 
-FilterRegistry make_registry(const std::vector<std::string>& plugin_paths) {
+FilterRegistry make_registry(const std::vector<std::string>& plugin_paths,
+                             std::optional<double> plugin_timeout) {
+    if (!plugin_timeout) {
+        if (const char* env = std::getenv("CINEPIPE_PLUGIN_TIMEOUT")) {
+            char* end = nullptr;
+            const double seconds = std::strtod(env, &end);
+            if (end == env || *end != '\0' || !(seconds >= 0) || !std::isfinite(seconds))
+                throw InputError(fmt::format(
+                    "CINEPIPE_PLUGIN_TIMEOUT='{}': give a number of seconds (0: no limit)", env));
+            plugin_timeout = seconds;
+        }
+    }
+    if (plugin_timeout) set_plugin_call_timeout(*plugin_timeout);
     FilterRegistry registry;
     register_builtin_filters(registry);
     load_plugins(registry, plugin_search_path(plugin_paths));

@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "cinepipe/cancel.h"
@@ -59,7 +60,10 @@ Runner add_presets(CLI::App& app, GlobalOptions& global);
 Runner add_verify(CLI::App& app, GlobalOptions& global);
 Runner add_batch(CLI::App& app, GlobalOptions& global);
 
-// Built-in filters plus the plugins in `plugin_paths` and CINEPIPE_PLUGIN_PATH.
-FilterRegistry make_registry(const std::vector<std::string>& plugin_paths);
+// Built-in filters plus the plugins in `plugin_paths` and CINEPIPE_PLUGIN_PATH. Also sets how
+// long one plugin call may take: `plugin_timeout` if given, else CINEPIPE_PLUGIN_TIMEOUT if set
+// (a bad value is an InputError), else the engine's default.
+FilterRegistry make_registry(const std::vector<std::string>& plugin_paths,
+                             std::optional<double> plugin_timeout = std::nullopt);
 
 }  // namespace cinepipe::cli

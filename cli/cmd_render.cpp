@@ -16,6 +16,7 @@ Runner add_render(CLI::App& app, GlobalOptions& global) {
         std::vector<std::string> sets;
         std::vector<std::string> plugin_paths;
         std::vector<std::string> presets;
+        std::optional<double> plugin_timeout;
         bool overwrite = false;
         bool check = false;
     };
@@ -29,6 +30,10 @@ Runner add_render(CLI::App& app, GlobalOptions& global) {
         ->check(CLI::Range(0, 256));
     app.add_option("--plugin-path", args->plugin_paths,
                    "Folder of filter plugins (repeatable; searched before CINEPIPE_PLUGIN_PATH)");
+    app.add_option("--plugin-timeout", args->plugin_timeout,
+                   "Seconds one plugin call may take before the run stops as hung (default 60, "
+                   "or CINEPIPE_PLUGIN_TIMEOUT; 0: no limit)")
+        ->check(CLI::NonNegativeNumber);
     app.add_option("--preset", args->presets,
                    "WRITER=PRESET: make a writer node deliver an output preset (repeatable; see "
                    "`cinepipe presets`), e.g. --preset master=prores-4444");
@@ -46,7 +51,7 @@ Runner add_render(CLI::App& app, GlobalOptions& global) {
                                  ": give WRITER=PRESET, e.g. master=prores-422-hq");
             apply_output_preset(spec, p.substr(0, eq), load_output_preset(p.substr(eq + 1)));
         }
-        const FilterRegistry registry = make_registry(args->plugin_paths);
+        const FilterRegistry registry = make_registry(args->plugin_paths, args->plugin_timeout);
         GraphOptions options;
         options.schedule.threads = global.threads;
         options.overwrite = args->overwrite;

@@ -2,7 +2,10 @@
 
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <system_error>
 
@@ -14,6 +17,31 @@ namespace cinepipe {
 
 namespace {
 std::atomic<unsigned> g_counter{0};  // unique temp names within one process
+
+// The temporaries alive now, for remove_temporaries_now(): fixed slots of owned C strings, so
+// a signal handler can walk them without locks or allocation. A file beyond the last slot is
+// still removed by its destructor; only a crash would leave it.
+constexpr std::size_t kLiveSlots = 256;
+std::array<std::atomic<char*>, kLiveSlots> g_live{};
+
+int register_live(const std::string& path) {
+    for (std::size_t i = 0; i < kLiveSlots; ++i) {
+        char* expected = nullptr;
+        if (g_live[i].load(std::memory_order_relaxed) != nullptr) continue;
+        // NOLINTNEXTLINE(cppcoreguidelines-owning-memory): freed by unregister_live
+        char* copy = ::strdup(path.c_str());
+        if (!copy) return -1;
+        if (g_live[i].compare_exchange_strong(expected, copy)) return static_cast<int>(i);
+        std::free(copy);  // NOLINT(cppcoreguidelines-no-malloc)
+    }
+    return -1;
+}
+
+void unregister_live(int& slot) noexcept {
+    if (slot < 0) return;
+    std::free(g_live[static_cast<std::size_t>(slot)].exchange(nullptr));  // NOLINT
+    slot = -1;
+}
 
 std::string temp_name_for(const fs::path& target) {
     const auto n = g_counter.fetch_add(1);
@@ -41,14 +69,17 @@ AtomicFile::AtomicFile(std::string final_path, bool overwrite)
     : final_(std::move(final_path)), overwrite_(overwrite) {
     check_output_target(final_, overwrite_);
     temp_ = temp_name_for(fs::path(final_));
+    live_slot_ = register_live(temp_);
 }
 
 AtomicFile::AtomicFile(AtomicFile&& other) noexcept
     : final_(std::move(other.final_)),
       temp_(std::move(other.temp_)),
       overwrite_(other.overwrite_),
-      done_(other.done_) {
+      done_(other.done_),
+      live_slot_(other.live_slot_) {
     other.done_ = true;
+    other.live_slot_ = -1;
 }
 
 AtomicFile::~AtomicFile() {
@@ -59,6 +90,7 @@ void AtomicFile::discard() noexcept {
     if (done_) return;
     std::error_code ec;
     fs::remove(temp_, ec);
+    unregister_live(live_slot_);
     done_ = true;
 }
 
@@ -72,7 +104,13 @@ void AtomicFile::commit() {
     if (ec)
         throw OutputError(final_ +
                           ": cannot rename the finished output into place: " + ec.message());
+    unregister_live(live_slot_);
     done_ = true;
+}
+
+void remove_temporaries_now() noexcept {
+    for (auto& slot : g_live)
+        if (const char* path = slot.load()) ::unlink(path);
 }
 
 }  // namespace cinepipe

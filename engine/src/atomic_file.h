@@ -33,7 +33,12 @@ class AtomicFile {
     std::string temp_;
     bool overwrite_;
     bool done_ = false;
+    int live_slot_ = -1;  // where remove_temporaries_now() finds temp_
 };
 
+// Removes every temporary of an AtomicFile that is still alive, from a signal handler or a
+// watchdog about to end the process (async-signal-safe: unlink only). For when there is no
+// unwinding left to do it: a plugin that crashed or hung.
+void remove_temporaries_now() noexcept;
 
 }  // namespace cinepipe

@@ -18,6 +18,7 @@
 
 #include "cinepipe/error.h"
 #include "cinepipe/plugin_api.h"
+#include "plugin_watch.h"
 
 namespace cinepipe {
 
@@ -129,10 +130,9 @@ struct PluginFilter {
     std::string file;
     std::vector<PixelFormat> formats;  // best first
     bool serial = false;               // not thread-safe (or needs order): one call at a time
+    std::string label_text;            // "plugin filter 'name' (file)", for every message
 
-    [[nodiscard]] std::string label() const {
-        return fmt::format("plugin filter '{}' ({})", name, file);
-    }
+    [[nodiscard]] const std::string& label() const { return label_text; }
 };
 
 std::optional<PixelFormat> from_cp(std::int32_t code) {
@@ -249,6 +249,7 @@ class PluginNode final : public Node {
         void* instance = nullptr;
         int rc = CP_ERROR;
         try {
+            const PluginCall call(filter_->label(), "create", -1);
             rc = d.create(values.data(), d.param_count, in.width, in.height, to_cp(in.format),
                           &instance, err.data(), err.size());
         } catch (...) {
@@ -286,6 +287,7 @@ class PluginNode final : public Node {
             std::unique_lock lock(mutex_, std::defer_lock);
             if (filter_->serial) lock.lock();
             try {
+                const PluginCall call(filter_->label(), "process", in->index);
                 rc = filter_->desc->process(instance_, &src, &dst, &frame, err.data(), err.size());
             } catch (...) {
                 throw FilterError(
@@ -302,7 +304,10 @@ class PluginNode final : public Node {
 
   private:
     void release() noexcept {
-        if (created_ && filter_->desc->destroy) filter_->desc->destroy(instance_);
+        if (created_ && filter_->desc->destroy) {
+            const PluginCall call(filter_->label(), "destroy", -1);
+            filter_->desc->destroy(instance_);
+        }
         created_ = false;
         instance_ = nullptr;
     }
@@ -428,6 +433,7 @@ FilterInfo convert_filter(const std::shared_ptr<const Library>& library, const c
     filter->desc = &d;
     filter->name = d.name;
     filter->file = file;
+    filter->label_text = fmt::format("plugin filter '{}' ({})", filter->name, file);
     if (d.format_count == 0 || !d.formats) throw InputError(where + " lists no pixel formats");
     for (std::uint32_t i = 0; i < d.format_count; ++i) {
         const auto format = from_cp(d.formats[i]);

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <string>
 
@@ -73,6 +75,31 @@ TEST(Faults, TerminatedGradeAndProxyStopPromptlyAndRemoveTheirTemporaries) {
         EXPECT_TRUE(out.entries().empty()) << "left behind: " << out.entries().front();
     }
     EXPECT_EQ(test::read_file(clip), before);
+}
+
+// An output folder the user may not write to: one line naming it before any decoding, exit 3,
+// nothing written. Root may write anywhere, so as root the commands run as `nobody`.
+TEST(Faults, AnOutputFolderThatIsNotWritableIsRefusedBeforeAnyWork) {
+    TempDir dir;
+    std::filesystem::permissions(dir.path(), std::filesystem::perms(0755));
+    const std::string clip = dir / "A001C001.mov";
+    test::ffmpeg("-f lavfi -i testsrc2=size=640x360:rate=24 -t 1 -c:v prores_ks " + quote(clip));
+    std::filesystem::permissions(clip, std::filesystem::perms(0644));
+    const std::string locked = dir / "locked";
+    std::filesystem::create_directory(locked);
+    std::filesystem::permissions(locked, std::filesystem::perms(0555));
+    const std::string as_user =
+        ::geteuid() == 0 ? "setpriv --reuid=65534 --regid=65534 --clear-groups " : "";
+    for (const std::string& args :
+         {"transcode " + quote(clip) + " -o " + quote(locked + "/out.mov"),
+          "grade " + quote(clip) + " -o " + quote(locked + "/out.mov") + " --slope 1.1,1,0.9",
+          "proxy " + quote(clip) + " -o " + quote(locked),
+          "qc " + quote(clip) + " --json " + quote(locked + "/qc.json")}) {
+        SCOPED_TRACE(args);
+        const auto r = test::run_command(as_user + quote(test::kCinepipe) + " " + args + " 2>&1");
+        test::expect_one_line_error(r, 3, "output folder '" + locked + "' is not writable");
+        EXPECT_TRUE(std::filesystem::is_empty(locked));
+    }
 }
 
 // An output over its own input would destroy the camera original: refused before any work,

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -174,6 +175,51 @@ TEST_F(Render, AFailingPluginStopsTheRunWithNothingWritten) {
     expect_one_line_error(r, 5, "failed on frame 5: simulated failure at frame 5");
     EXPECT_NE(r.output.find("node 'bad'"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("failing.so"), std::string::npos) << r.output;
+    EXPECT_EQ(out_.entries(), std::vector<std::string>{"g.yaml"});
+}
+
+// A plugin that crashes, aborts, throws or hangs in process(): one line naming the plugin
+// filter, its file, the callback and the frame; exit 5; neither output nor temporary left, not
+// even of the writer that does not pass through the plugin.
+TEST_F(Render, AMisbehavingPluginIsNamedAndLeavesNothingBehind) {
+    struct Case {
+        const char* fault;
+        const char* says;
+    };
+    for (const Case c :
+         {Case{"crash", "crashed (SIGSEGV, invalid memory access) in process() on frame 4"},
+          Case{"abort", "crashed (SIGABRT, it aborted) in process() on frame 4"},
+          Case{"throw", "failed on frame 4: it threw an exception across the C ABI"},
+          Case{"hang", "hung: process() on frame 4 has not returned after 1 s"}}) {
+        SCOPED_TRACE(c.fault);
+        std::ofstream(out_ / "g.yaml")
+            << "nodes:\n  - {id: src, type: source, params: {path: " << clip_
+            << "}}\n  - {id: bad, type: misbehaving, input: src, params: {fault: " << c.fault
+            << ", at: 4}}\n  - {id: master, type: writer, input: bad, params: {path: "
+            << out_ / "m.mov"
+            << "}}\n  - {id: raw, type: writer, input: src, params: {path: " << out_ / "raw.mov"
+            << "}}\n";
+        const auto start = std::chrono::steady_clock::now();
+        const auto r = cinepipe("render " + quote(out_ / "g.yaml") + " --plugin-timeout 1" +
+                                " --plugin-path " + quote(kTestPlugins + "/misbehaving"));
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        expect_one_line_error(r, 5, c.says);
+        EXPECT_NE(r.output.find("plugin filter 'misbehaving' ("), std::string::npos) << r.output;
+        EXPECT_NE(r.output.find("misbehaving.so"), std::string::npos) << r.output;
+        EXPECT_EQ(out_.entries(), std::vector<std::string>{"g.yaml"});
+        // Not a timing claim: a hang must end (here after its 1 s limit), not wait forever.
+        EXPECT_LT(seconds, 120.0);
+    }
+    // The limit also comes from the environment (g.yaml now hangs), and a bad value there is
+    // refused.
+    const std::string render_hang = quote(kCinepipe) + " render " + quote(out_ / "g.yaml") +
+                                    " --plugin-path " + quote(kTestPlugins + "/misbehaving") +
+                                    " 2>&1";
+    expect_one_line_error(run_command("CINEPIPE_PLUGIN_TIMEOUT=1 " + render_hang), 5,
+                          "has not returned after 1 s");
+    expect_one_line_error(run_command("CINEPIPE_PLUGIN_TIMEOUT=soon " + render_hang), 2,
+                          "CINEPIPE_PLUGIN_TIMEOUT='soon': give a number of seconds");
     EXPECT_EQ(out_.entries(), std::vector<std::string>{"g.yaml"});
 }
 

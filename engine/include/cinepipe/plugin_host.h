@@ -24,4 +24,11 @@ std::vector<std::string> plugin_search_path(const std::vector<std::string>& extr
 // whole or not at all.
 void load_plugins(FilterRegistry& registry, const std::vector<std::string>& dirs);
 
+// A plugin that crashes inside one of its callbacks, or whose call has not returned after this
+// many seconds, stops the run: one line naming the plugin filter, the callback and the frame,
+// temporary outputs removed, exit code 5 (see engine/src/plugin_watch.h). 0: no time limit.
+// The default is 60 s. Process-wide, as the signals it relies on are.
+void set_plugin_call_timeout(double seconds);
+[[nodiscard]] double plugin_call_timeout();
+
 }  // namespace cinepipe
