@@ -24,6 +24,9 @@ packages=(
   libtbb-dev libcli11-dev nlohmann-json3-dev libfmt-dev libyaml-cpp-dev
   # tests and benchmarks (ffmpeg/ffprobe are the tests' independent oracle)
   libgtest-dev libgmock-dev libbenchmark-dev ffmpeg time bc
+  # sanitizer builds and fuzzing (scripts/sanitize.sh, docs/TESTING.md): clang 14, its
+  # runtimes (libFuzzer, ASan, UBSan, LSan, TSan), llvm-symbolizer for readable reports
+  clang libclang-rt-14-dev llvm
   # the HTML QC report is opened in headless Chromium by its test
   chromium
   # batch --slurm: its test runs a one-node Slurm cluster on localhost (scripts/slurm-local.sh,
