@@ -19,6 +19,7 @@
 #include "cinepipe/frame_converter.h"
 #include "cinepipe/output_file.h"
 #include "cinepipe/synced_sound.h"
+#include "pipeline_failure.h"
 
 namespace cinepipe {
 
@@ -676,15 +677,20 @@ GraphRunResult Graph::run() {
     StatsRecorder recorder;
     StageMeter& decode = g.attach_meters(recorder);
 
+    // A stage's exception is kept and rethrown once the pipeline drained (pipeline_failure.h).
+    PipelineFailure failure;
     auto read = [&](tbb::flow_control& fc) -> Work {
-        g.cancel.throw_if_cancelled();
-        StageTimer timer(&decode);
-        auto unit = g.reader->next();
-        if (!unit) {
+        std::optional<MediaUnit> unit;
+        const bool ok = !failure.failed() && failure.guard([&] {
+            g.cancel.throw_if_cancelled();
+            StageTimer timer(&decode);
+            unit = g.reader->next();
+            if (unit && unit->video) timer.count(1);
+        });
+        if (!ok || !unit) {
             fc.stop();
             return {};
         }
-        if (unit->video) timer.count(1);
         Work w;
         w.slots.resize(slot_count);
         w.has_video = unit->video != nullptr;
@@ -693,28 +699,38 @@ GraphRunResult Graph::run() {
         return w;
     };
     auto parallel = [&](Work w) -> Work {
-        if (!g.cancel.cancelled())
-            for (const int k : g.parallel_steps)
-                g.run_step(g.steps[static_cast<std::size_t>(k)], w);
+        if (!g.cancel.cancelled() && !failure.failed())
+            failure.guard([&] {
+                for (const int k : g.parallel_steps)
+                    g.run_step(g.steps[static_cast<std::size_t>(k)], w);
+            });
         return w;
     };
     auto filter = tbb::make_filter<void, Work>(tbb::filter_mode::serial_in_order, read) &
                   tbb::make_filter<Work, Work>(tbb::filter_mode::parallel, parallel);
     for (const auto& group : g.serial_groups) {
         filter = filter & tbb::make_filter<Work, Work>(
-                              tbb::filter_mode::serial_in_order, [&g, &group](Work w) -> Work {
-                                  g.cancel.throw_if_cancelled();
-                                  for (const int k : group)
-                                      g.run_step(g.steps[static_cast<std::size_t>(k)], w);
+                              tbb::filter_mode::serial_in_order,
+                              [&g, &group, &failure](Work w) -> Work {
+                                  if (failure.failed()) return w;
+                                  failure.guard([&] {
+                                      g.cancel.throw_if_cancelled();
+                                      for (const int k : group)
+                                          g.run_step(g.steps[static_cast<std::size_t>(k)], w);
+                                  });
                                   return w;
                               });
     }
     auto done = [&](const Work& w) {
-        if (w.has_video) ++progress.frames_done;
-        if (g.options.progress) {
-            progress.elapsed_seconds = std::chrono::duration<double>(clock::now() - start).count();
-            g.options.progress(progress);
-        }
+        if (failure.failed()) return;
+        failure.guard([&] {
+            if (w.has_video) ++progress.frames_done;
+            if (g.options.progress) {
+                progress.elapsed_seconds =
+                    std::chrono::duration<double>(clock::now() - start).count();
+                g.options.progress(progress);
+            }
+        });
     };
     const auto& policy = g.options.schedule;
     run_with_thread_budget(policy, [&] {
@@ -722,6 +738,7 @@ GraphRunResult Graph::run() {
             static_cast<std::size_t>(policy.resolved_in_flight()),
             filter & tbb::make_filter<Work, void>(tbb::filter_mode::serial_in_order, done));
     });
+    failure.rethrow_if_failed();
 
     GraphRunResult result;
     // Two phases: every node completes its output under a temporary name, and only then are

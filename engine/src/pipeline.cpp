@@ -11,6 +11,7 @@
 #include <chrono>
 
 #include "cinepipe/error.h"
+#include "pipeline_failure.h"
 
 namespace cinepipe {
 
@@ -48,38 +49,52 @@ void run_pipeline(MediaReader& reader, const PipelineStages& stages, const Sched
     Progress progress;
     progress.frames_total = reader.info().video ? reader.info().video->frame_count : 0;
 
+    // A stage's exception is kept and rethrown once the pipeline drained (pipeline_failure.h).
+    PipelineFailure failure;
     auto read = [&](tbb::flow_control& fc) -> MediaUnit {
-        cancel.throw_if_cancelled();
-        StageTimer timer(stages.read_meter);
-        auto unit = reader.next();
-        if (!unit) {
+        std::optional<MediaUnit> unit;
+        const bool ok = !failure.failed() && failure.guard([&] {
+            cancel.throw_if_cancelled();
+            StageTimer timer(stages.read_meter);
+            unit = reader.next();
+            if (unit) timer.count(unit->video ? 1 : 0);
+        });
+        if (!ok || !unit) {
             fc.stop();
             return {};
         }
-        timer.count(unit->video ? 1 : 0);
         return std::move(*unit);
     };
     auto transform = [&](MediaUnit unit) -> MediaUnit {
-        if (stages.transform && !cancel.cancelled()) {
-            StageTimer timer(stages.transform_meter);
-            timer.count(unit.video ? 1 : 0);
-            return stages.transform(std::move(unit));
+        if (stages.transform && !cancel.cancelled() && !failure.failed()) {
+            MediaUnit out;
+            if (!failure.guard([&] {
+                    StageTimer timer(stages.transform_meter);
+                    timer.count(unit.video ? 1 : 0);
+                    out = stages.transform(std::move(unit));
+                }))
+                return {};
+            return out;
         }
         return unit;
     };
     auto sink = [&](const MediaUnit& unit) {
-        // Checked here too so that a cancelled run stops before it writes another frame.
-        cancel.throw_if_cancelled();
-        if (stages.sink) {
-            StageTimer timer(stages.sink_meter);
-            timer.count(unit.video ? 1 : 0);
-            stages.sink(unit);
-        }
-        if (unit.video) ++progress.frames_done;
-        if (stages.progress) {
-            progress.elapsed_seconds = std::chrono::duration<double>(clock::now() - start).count();
-            stages.progress(progress);
-        }
+        if (failure.failed()) return;
+        failure.guard([&] {
+            // Checked here too so that a cancelled run stops before it writes another frame.
+            cancel.throw_if_cancelled();
+            if (stages.sink) {
+                StageTimer timer(stages.sink_meter);
+                timer.count(unit.video ? 1 : 0);
+                stages.sink(unit);
+            }
+            if (unit.video) ++progress.frames_done;
+            if (stages.progress) {
+                progress.elapsed_seconds =
+                    std::chrono::duration<double>(clock::now() - start).count();
+                stages.progress(progress);
+            }
+        });
     };
 
     // The token count caps the units (and so the frames) alive at once.
@@ -90,6 +105,7 @@ void run_pipeline(MediaReader& reader, const PipelineStages& stages, const Sched
                 tbb::make_filter<MediaUnit, MediaUnit>(tbb::filter_mode::parallel, transform) &
                 tbb::make_filter<MediaUnit, void>(tbb::filter_mode::serial_in_order, sink));
     });
+    failure.rethrow_if_failed();
 }
 
 }  // namespace cinepipe
