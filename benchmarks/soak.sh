@@ -45,7 +45,8 @@ watch() {
     echo "$label: exit $rc: $(cat "$work/err.$label")" >&2
     exit 1
   fi
-  read -r wall peak <"$work/time.$label"
+  # time(1) puts "Command exited with non-zero status" first when QC finds faults (exit 1).
+  read -r wall peak < <(tail -n 1 "$work/time.$label")
   awk -v label="$label" -v wall="$wall" -v peak="$peak" '
     { rss[NR] = $1; fd[NR] = $2; if ($2 > fdmax) fdmax = $2 }
     END {

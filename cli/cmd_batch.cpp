@@ -5,6 +5,7 @@
 // same work to a cluster. See docs/batch.md.
 
 #include <fmt/format.h>
+#include <malloc.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -162,6 +163,11 @@ int run_local(const BatchArgs& a, GlobalOptions& global, BatchPlan& plan,
             };
             try {
                 ClipRecord record = run_clip(ctx, clip);
+                // Each clip frees its pictures, encoders and caches, but glibc keeps freed
+                // memory in its per-thread arenas, so a long batch's RSS crept up (200 short
+                // clips: 176 MB peak after 20, 232 MB after 200). Handing it back per clip
+                // holds the peak where one clip at a time needs it (80 clips: 202 -> 161 MB).
+                ::malloc_trim(0);
                 write_record(plan.state_dir, record);
                 progress.finished(clip.index, clip.name, record, false);
                 std::lock_guard lock(records_mutex);
