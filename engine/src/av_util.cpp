@@ -1,5 +1,7 @@
 #include "av_util.h"
 
+#include "tsan_hand_over.h"
+
 #include <array>
 #include <cstdlib>
 #include <mutex>
@@ -229,10 +231,13 @@ FramePtr to_avframe(const cinepipe::FramePtr& frame) {
         out->buf[p] = av_buffer_create(
             const_cast<std::uint8_t*>(frame->plane(p)), size,
             [](void* opaque, std::uint8_t*) {
+                // Often on one of libav's encoder threads (tsan_hand_over.h).
+                tsan_acquire(opaque);
                 std::unique_ptr<cinepipe::FramePtr>(static_cast<cinepipe::FramePtr*>(opaque));
             },
             holder.get(), AV_BUFFER_FLAG_READONLY);
         if (!out->buf[p]) throw std::bad_alloc();
+        tsan_release(holder.get());
         (void)holder.release();  // now owned by the AVBuffer, freed by the callback above
         out->data[p] = const_cast<std::uint8_t*>(frame->plane(p));
         out->linesize[p] = static_cast<int>(frame->stride[i]);

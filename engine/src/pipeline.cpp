@@ -9,9 +9,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <vector>
 
 #include "cinepipe/error.h"
 #include "pipeline_failure.h"
+#include "tsan_hand_over.h"
 
 namespace cinepipe {
 
@@ -39,7 +41,15 @@ void run_with_thread_budget(const SchedulePolicy& policy, const std::function<vo
         parallelism.emplace(tbb::global_control::max_allowed_parallelism,
                             static_cast<std::size_t>(threads) + 1);
     tbb::task_arena arena(threads);
-    arena.execute(body);
+    // execute() may run `body` on one of the arena's threads (tsan_hand_over.h).
+    const int handed = 0;
+    tsan_release(&handed);
+    arena.execute([&] {
+        tsan_acquire(&handed);
+        body();
+        tsan_release(&handed);
+    });
+    tsan_acquire(&handed);
 }
 
 void run_pipeline(MediaReader& reader, const PipelineStages& stages, const SchedulePolicy& policy,
@@ -50,8 +60,18 @@ void run_pipeline(MediaReader& reader, const PipelineStages& stages, const Sched
     progress.frames_total = reader.info().video ? reader.info().video->frame_count : 0;
 
     // A stage's exception is kept and rethrown once the pipeline drained (pipeline_failure.h).
-    PipelineFailure failure;
-    auto read = [&](tbb::flow_control& fc) -> MediaUnit {
+    PipelineFailure failure(&cancel);
+    // Units travel as pointers into this ring (tsan_hand_over.h). At most `in_flight` tokens
+    // are alive and the last stage retires them in order, so the slot a new unit takes was
+    // emptied by the unit `in_flight` before it.
+    const auto in_flight = static_cast<std::size_t>(policy.resolved_in_flight());
+    std::vector<MediaUnit> ring(in_flight);
+    std::size_t next_slot = 0;
+    const int read_state = 0;  // the reader's, for TSan
+    const int sink_state = 0;  // the sink's
+    auto read = [&](tbb::flow_control& fc) -> MediaUnit* {
+        tsan_acquire(tbb_filters_built());
+        const SerialStageCall call(&read_state);
         std::optional<MediaUnit> unit;
         const bool ok = !failure.failed() && failure.guard([&] {
             cancel.throw_if_cancelled();
@@ -61,50 +81,68 @@ void run_pipeline(MediaReader& reader, const PipelineStages& stages, const Sched
         });
         if (!ok || !unit) {
             fc.stop();
-            return {};
+            return nullptr;
         }
-        return std::move(*unit);
+        MediaUnit* slot = &ring[next_slot++ % in_flight];
+        tsan_acquire(slot);  // emptied by the last stage, maybe on another thread
+        *slot = std::move(*unit);
+        tsan_release(slot);
+        return slot;
     };
-    auto transform = [&](MediaUnit unit) -> MediaUnit {
+    auto transform = [&](MediaUnit* slot) -> MediaUnit* {
+        tsan_acquire(tbb_filters_built());
+        tsan_acquire(slot);
         if (stages.transform && !cancel.cancelled() && !failure.failed()) {
             MediaUnit out;
-            if (!failure.guard([&] {
+            if (failure.guard([&] {
                     StageTimer timer(stages.transform_meter);
-                    timer.count(unit.video ? 1 : 0);
-                    out = stages.transform(std::move(unit));
+                    timer.count(slot->video ? 1 : 0);
+                    out = stages.transform(std::move(*slot));
                 }))
-                return {};
-            return out;
+                *slot = std::move(out);
+            else
+                *slot = MediaUnit{};
         }
-        return unit;
+        tsan_release(slot);
+        return slot;
     };
-    auto sink = [&](const MediaUnit& unit) {
-        if (failure.failed()) return;
-        failure.guard([&] {
-            // Checked here too so that a cancelled run stops before it writes another frame.
-            cancel.throw_if_cancelled();
-            if (stages.sink) {
-                StageTimer timer(stages.sink_meter);
-                timer.count(unit.video ? 1 : 0);
-                stages.sink(unit);
-            }
-            if (unit.video) ++progress.frames_done;
-            if (stages.progress) {
-                progress.elapsed_seconds =
-                    std::chrono::duration<double>(clock::now() - start).count();
-                stages.progress(progress);
-            }
-        });
+    auto sink = [&](MediaUnit* slot) {
+        tsan_acquire(tbb_filters_built());
+        const SerialStageCall call(&sink_state);
+        tsan_acquire(slot);
+        if (!failure.failed()) {
+            const MediaUnit& unit = *slot;
+            failure.guard([&] {
+                // Checked here too so that a cancelled run stops before it writes another frame.
+                cancel.throw_if_cancelled();
+                if (stages.sink) {
+                    StageTimer timer(stages.sink_meter);
+                    timer.count(unit.video ? 1 : 0);
+                    stages.sink(unit);
+                }
+                if (unit.video) ++progress.frames_done;
+                if (stages.progress) {
+                    progress.elapsed_seconds =
+                        std::chrono::duration<double>(clock::now() - start).count();
+                    stages.progress(progress);
+                }
+            });
+        }
+        *slot = MediaUnit{};  // its pictures go back to their pools now, not when reused
+        tsan_release(slot);
     };
 
     // The token count caps the units (and so the frames) alive at once.
-    run_with_thread_budget(policy, [&] {
-        tbb::parallel_pipeline(
-            static_cast<std::size_t>(policy.resolved_in_flight()),
-            tbb::make_filter<void, MediaUnit>(tbb::filter_mode::serial_in_order, read) &
-                tbb::make_filter<MediaUnit, MediaUnit>(tbb::filter_mode::parallel, transform) &
-                tbb::make_filter<MediaUnit, void>(tbb::filter_mode::serial_in_order, sink));
-    });
+    const auto filters =
+        tbb::make_filter<void, MediaUnit*>(tbb::filter_mode::serial_in_order, read) &
+        tbb::make_filter<MediaUnit*, MediaUnit*>(tbb::filter_mode::parallel, transform) &
+        tbb::make_filter<MediaUnit*, void>(tbb::filter_mode::serial_in_order, sink);
+    tsan_release(tbb_filters_built());
+    run_with_thread_budget(policy, [&] { tbb::parallel_pipeline(in_flight, filters); });
+    // What the stages last did, maybe on worker threads, before this thread goes on.
+    for (const auto& slot : ring) tsan_acquire(&slot);
+    tsan_acquire(&read_state);
+    tsan_acquire(&sink_state);
     failure.rethrow_if_failed();
 }
 

@@ -15,10 +15,18 @@
 #include <exception>
 #include <mutex>
 
+#include "cinepipe/cancel.h"
+#include "cinepipe/error.h"
+
 namespace cinepipe {
 
 class PipelineFailure {
   public:
+    // With `cancel`: a stage that fails once the run is cancelled is reported as Cancelled,
+    // since cancelling is what broke it (the reader's I/O is interrupted mid-packet, and a cut
+    // packet then fails to decode as "invalid data").
+    explicit PipelineFailure(const CancelToken* cancel = nullptr) : cancel_(cancel) {}
+
     [[nodiscard]] bool failed() const { return failed_.load(std::memory_order_acquire); }
 
     // Runs `body`; an exception it throws is recorded (the first one wins) and false returned.
@@ -28,7 +36,8 @@ class PipelineFailure {
             body();
             return true;
         } catch (...) {
-            record(std::current_exception());
+            record(cancel_ && cancel_->cancelled() ? std::make_exception_ptr(Cancelled())
+                                                   : std::current_exception());
             return false;
         }
     }
@@ -45,6 +54,7 @@ class PipelineFailure {
         failed_.store(true, std::memory_order_release);
     }
 
+    const CancelToken* cancel_;
     std::mutex mutex_;
     std::exception_ptr error_;
     std::atomic<bool> failed_{false};
