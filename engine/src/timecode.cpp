@@ -64,6 +64,7 @@ std::string Timecode::to_string() const {
 }
 
 Timecode Timecode::parse(const std::string& text, Rational rate, const std::string& what) {
+    av::init_logging();  // else libav prints its own complaint beside our one-line error
     const int nominal = nominal_of(rate);
     AVTimecode tc{};
     if (text.size() < 11 ||
