@@ -7,8 +7,6 @@
 // LLVMFuzzerTestOneInput (std::logic_error, std::out_of_range, a bad_alloc from an absurd
 // size, a crash, a sanitizer report) is a finding.
 
-#include <unistd.h>
-
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -17,36 +15,26 @@
 #include <string>
 #include <string_view>
 
+#include "test_support.h"
+
 namespace cinepipe::fuzz {
 
 class Scratch {
   public:
-    Scratch() {
-        std::string tmpl = (std::filesystem::temp_directory_path() / "cinepipe-fuzz-XXXXXX").string();
-        if (::mkdtemp(tmpl.data()) == nullptr) std::abort();
-        dir_ = tmpl;
-    }
-    ~Scratch() {
-        std::error_code ec;
-        std::filesystem::remove_all(dir_, ec);
-    }
-    Scratch(const Scratch&) = delete;
-    Scratch& operator=(const Scratch&) = delete;
-
-    [[nodiscard]] const std::filesystem::path& dir() const { return dir_; }
+    [[nodiscard]] const std::filesystem::path& dir() const { return dir_.path(); }
 
     // Writes `bytes` to dir/name (replacing it) and returns the path.
     [[nodiscard]] std::string write(const std::string& name, std::string_view bytes) const {
-        const auto path = dir_ / name;
+        const std::string path = dir_ / name;
         std::ofstream out(path, std::ios::binary | std::ios::trunc);
         out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
         out.close();
         if (!out) std::abort();
-        return path.string();
+        return path;
     }
 
   private:
-    std::filesystem::path dir_;
+    test::TempDir dir_;  // the tests' scratch folder (tests/common), removed at exit
 };
 
 // One per process; destroyed at exit (libFuzzer returns from main on -runs/-max_total_time).

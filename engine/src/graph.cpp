@@ -681,16 +681,12 @@ GraphRunResult Graph::run() {
     // A stage's exception is kept and rethrown once the pipeline drained (pipeline_failure.h).
     PipelineFailure failure(&g.cancel);
     const auto& policy = g.options.schedule;
-    // Work travels as pointers into this ring, as in run_pipeline (tsan_hand_over.h): at most
-    // `in_flight` tokens live and the last stage retires them in order.
-    const auto in_flight = static_cast<std::size_t>(policy.resolved_in_flight());
-    std::vector<Work> ring(in_flight);
-    std::size_t next_slot = 0;
+    UnitRing<Work> ring(static_cast<std::size_t>(policy.resolved_in_flight()));
     const int read_state = 0;  // the reader's, for TSan
     const int done_state = 0;  // the progress count's
     auto read = [&](tbb::flow_control& fc) -> Work* {
         tsan_acquire(tbb_filters_built());
-        const SerialStageCall call(&read_state);
+        const HandedOver reader_state(&read_state);
         std::optional<MediaUnit> unit;
         const bool ok = !failure.failed() && failure.guard([&] {
             g.cancel.throw_if_cancelled();
@@ -702,24 +698,22 @@ GraphRunResult Graph::run() {
             fc.stop();
             return nullptr;
         }
-        Work* w = &ring[next_slot++ % in_flight];
-        tsan_acquire(w);  // emptied by the last stage, maybe on another thread
+        Work* w = ring.next();
+        const HandedOver held(w);  // emptied by the last stage, maybe on another thread
         w->slots.assign(slot_count, nullptr);
         w->has_video = unit->video != nullptr;
         w->slots[0] = std::move(unit->video);
         w->unit = std::move(*unit);
-        tsan_release(w);
         return w;
     };
     auto parallel = [&](Work* w) -> Work* {
         tsan_acquire(tbb_filters_built());
-        tsan_acquire(w);
+        const HandedOver held(w);
         if (!g.cancel.cancelled() && !failure.failed())
             failure.guard([&] {
                 for (const int k : g.parallel_steps)
                     g.run_step(g.steps[static_cast<std::size_t>(k)], *w);
             });
-        tsan_release(w);
         return w;
     };
     auto filter = tbb::make_filter<void, Work*>(tbb::filter_mode::serial_in_order, read) &
@@ -729,22 +723,21 @@ GraphRunResult Graph::run() {
                  tbb::make_filter<Work*, Work*>(
                      tbb::filter_mode::serial_in_order, [&g, &group, &failure](Work* w) -> Work* {
                          tsan_acquire(tbb_filters_built());
-                         const SerialStageCall call(&group);
-                         tsan_acquire(w);
+                         const HandedOver group_state(&group);
+                         const HandedOver held(w);
                          if (!failure.failed())
                              failure.guard([&] {
                                  g.cancel.throw_if_cancelled();
                                  for (const int k : group)
                                      g.run_step(g.steps[static_cast<std::size_t>(k)], *w);
                              });
-                         tsan_release(w);
                          return w;
                      });
     }
     auto done = [&](Work* w) {
         tsan_acquire(tbb_filters_built());
-        const SerialStageCall call(&done_state);
-        tsan_acquire(w);
+        const HandedOver done_own(&done_state);
+        const HandedOver held(w);
         if (!failure.failed())
             failure.guard([&] {
                 if (w->has_video) ++progress.frames_done;
@@ -757,14 +750,13 @@ GraphRunResult Graph::run() {
         // Its pictures go back to their pools now, not when the slot is reused.
         w->unit = MediaUnit{};
         w->slots.clear();
-        tsan_release(w);
     };
     const auto whole =
         filter & tbb::make_filter<Work*, void>(tbb::filter_mode::serial_in_order, done);
     tsan_release(tbb_filters_built());
-    run_with_thread_budget(policy, [&] { tbb::parallel_pipeline(in_flight, whole); });
+    run_with_thread_budget(policy, [&] { tbb::parallel_pipeline(ring.size(), whole); });
     // What the stages last did, maybe on worker threads, before this thread goes on.
-    for (const auto& w : ring) tsan_acquire(&w);
+    ring.join();
     for (const auto& group : g.serial_groups) tsan_acquire(&group);
     tsan_acquire(&read_state);
     tsan_acquire(&done_state);

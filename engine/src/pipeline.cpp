@@ -61,17 +61,13 @@ void run_pipeline(MediaReader& reader, const PipelineStages& stages, const Sched
 
     // A stage's exception is kept and rethrown once the pipeline drained (pipeline_failure.h).
     PipelineFailure failure(&cancel);
-    // Units travel as pointers into this ring (tsan_hand_over.h). At most `in_flight` tokens
-    // are alive and the last stage retires them in order, so the slot a new unit takes was
-    // emptied by the unit `in_flight` before it.
-    const auto in_flight = static_cast<std::size_t>(policy.resolved_in_flight());
-    std::vector<MediaUnit> ring(in_flight);
-    std::size_t next_slot = 0;
+    // The token count caps the units (and so the frames) alive at once.
+    UnitRing<MediaUnit> ring(static_cast<std::size_t>(policy.resolved_in_flight()));
     const int read_state = 0;  // the reader's, for TSan
     const int sink_state = 0;  // the sink's
     auto read = [&](tbb::flow_control& fc) -> MediaUnit* {
         tsan_acquire(tbb_filters_built());
-        const SerialStageCall call(&read_state);
+        const HandedOver reader_state(&read_state);
         std::optional<MediaUnit> unit;
         const bool ok = !failure.failed() && failure.guard([&] {
             cancel.throw_if_cancelled();
@@ -83,15 +79,14 @@ void run_pipeline(MediaReader& reader, const PipelineStages& stages, const Sched
             fc.stop();
             return nullptr;
         }
-        MediaUnit* slot = &ring[next_slot++ % in_flight];
-        tsan_acquire(slot);  // emptied by the last stage, maybe on another thread
+        MediaUnit* slot = ring.next();
+        const HandedOver held(slot);  // emptied by the last stage, maybe on another thread
         *slot = std::move(*unit);
-        tsan_release(slot);
         return slot;
     };
     auto transform = [&](MediaUnit* slot) -> MediaUnit* {
         tsan_acquire(tbb_filters_built());
-        tsan_acquire(slot);
+        const HandedOver held(slot);
         if (stages.transform && !cancel.cancelled() && !failure.failed()) {
             MediaUnit out;
             if (failure.guard([&] {
@@ -103,13 +98,12 @@ void run_pipeline(MediaReader& reader, const PipelineStages& stages, const Sched
             else
                 *slot = MediaUnit{};
         }
-        tsan_release(slot);
         return slot;
     };
     auto sink = [&](MediaUnit* slot) {
         tsan_acquire(tbb_filters_built());
-        const SerialStageCall call(&sink_state);
-        tsan_acquire(slot);
+        const HandedOver sink_own(&sink_state);
+        const HandedOver held(slot);
         if (!failure.failed()) {
             const MediaUnit& unit = *slot;
             failure.guard([&] {
@@ -129,18 +123,16 @@ void run_pipeline(MediaReader& reader, const PipelineStages& stages, const Sched
             });
         }
         *slot = MediaUnit{};  // its pictures go back to their pools now, not when reused
-        tsan_release(slot);
     };
 
-    // The token count caps the units (and so the frames) alive at once.
     const auto filters =
         tbb::make_filter<void, MediaUnit*>(tbb::filter_mode::serial_in_order, read) &
         tbb::make_filter<MediaUnit*, MediaUnit*>(tbb::filter_mode::parallel, transform) &
         tbb::make_filter<MediaUnit*, void>(tbb::filter_mode::serial_in_order, sink);
     tsan_release(tbb_filters_built());
-    run_with_thread_budget(policy, [&] { tbb::parallel_pipeline(in_flight, filters); });
+    run_with_thread_budget(policy, [&] { tbb::parallel_pipeline(ring.size(), filters); });
     // What the stages last did, maybe on worker threads, before this thread goes on.
-    for (const auto& slot : ring) tsan_acquire(&slot);
+    ring.join();
     tsan_acquire(&read_state);
     tsan_acquire(&sink_state);
     failure.rethrow_if_failed();

@@ -24,6 +24,9 @@ extern "C" void __tsan_acquire(void* addr);  // NOLINT(bugprone-reserved-identif
 extern "C" void __tsan_release(void* addr);  // NOLINT(bugprone-reserved-identifier)
 #endif
 
+#include <cstddef>
+#include <vector>
+
 namespace cinepipe {
 
 // What a thread did before tsan_release(p) happens before what another does after
@@ -52,17 +55,38 @@ inline const void* tbb_filters_built() {
     return &marker;
 }
 
-// Marks a serial stage's state (anything at `state`) acquired for the object's lifetime and
-// released after.
-class SerialStageCall {
+// Marks what is at `p` (a serial stage's own state, or a unit in its ring slot) acquired for
+// the object's lifetime and released after.
+class HandedOver {
   public:
-    explicit SerialStageCall(const void* state) : state_(state) { tsan_acquire(state_); }
-    ~SerialStageCall() { tsan_release(state_); }
-    SerialStageCall(const SerialStageCall&) = delete;
-    SerialStageCall& operator=(const SerialStageCall&) = delete;
+    explicit HandedOver(const void* p) : p_(p) { tsan_acquire(p_); }
+    ~HandedOver() { tsan_release(p_); }
+    HandedOver(const HandedOver&) = delete;
+    HandedOver& operator=(const HandedOver&) = delete;
 
   private:
-    const void* state_;
+    const void* p_;
+};
+
+// The slots a pipeline's units live in while they travel between stages as pointers (a pointer
+// rides inside oneTBB's own token, which TSan does not watch). At most size() tokens are alive
+// and the last stage retires them in order, so the slot next() gives was emptied by the unit
+// size() before it; the last stage empties its slot, so pictures go back to their pools then.
+template <typename Unit>
+class UnitRing {
+  public:
+    explicit UnitRing(std::size_t size) : slots_(size) {}
+    [[nodiscard]] std::size_t size() const { return slots_.size(); }
+    // For the serial input stage only.
+    [[nodiscard]] Unit* next() { return &slots_[next_++ % slots_.size()]; }
+    // After the pipeline: what any stage last did to a slot happens before what follows.
+    void join() const {
+        for (const auto& slot : slots_) tsan_acquire(&slot);
+    }
+
+  private:
+    std::vector<Unit> slots_;
+    std::size_t next_ = 0;
 };
 
 }  // namespace cinepipe

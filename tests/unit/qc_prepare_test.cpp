@@ -22,6 +22,7 @@
 #include "cinepipe/filter_registry.h"
 #include "cinepipe/frame.h"
 #include "cinepipe/media_reader.h"
+#include "tsan_hand_over.h"
 
 namespace cinepipe {
 namespace {
@@ -111,8 +112,11 @@ QcResult run(const std::vector<FramePtr>& frames, Mode mode) {
         std::vector<std::size_t> order(frames.size());
         for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
         std::shuffle(order.begin(), order.end(), std::mt19937(7));
-        tbb::parallel_for(std::size_t{0}, order.size(),
-                          [&](std::size_t k) { node->prepare(frames[order[k]]); });
+        tbb::parallel_for(std::size_t{0}, order.size(), [&](std::size_t k) {
+            node->prepare(frames[order[k]]);
+            tsan_release(node.get());  // libtbb's own hand-over is invisible to TSan
+        });
+        tsan_acquire(node.get());
         for (const auto& f : frames) consume(f);
     } else if (mode == Mode::PrepareInterleaved) {
         // Each picture consumed before its successor is prepared: no pair is compared ahead.

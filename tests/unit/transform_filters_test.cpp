@@ -21,6 +21,7 @@
 #include "cinepipe/error.h"
 #include "cinepipe/filter_registry.h"
 #include "cinepipe/frame_converter.h"
+#include "tsan_hand_over.h"
 
 namespace cinepipe {
 namespace {
@@ -808,7 +809,11 @@ TEST_F(TransformFilters, ManyThreadsGiveTheSameFramesAsOne) {
     for (int i = 0; i < kFrames; ++i) sequential[i] = process(sequential_nodes, inputs[i]);
     auto parallel_nodes = build();
     std::vector<FramePtr> parallel(kFrames);
-    tbb::parallel_for(0, kFrames, [&](int i) { parallel[i] = process(parallel_nodes, inputs[i]); });
+    tbb::parallel_for(0, kFrames, [&](int i) {
+        parallel[i] = process(parallel_nodes, inputs[i]);
+        tsan_release(&parallel[i]);  // libtbb's own hand-over is invisible to TSan
+    });
+    for (const auto& f : parallel) tsan_acquire(&f);
     for (int i = 0; i < kFrames; ++i) {
         ASSERT_EQ(parallel[i]->width, 72);
         ASSERT_EQ(parallel[i]->format, PixelFormat::Yuv420p10);
