@@ -33,6 +33,27 @@ constexpr int kSecondsPerRun = 60;
 // that asks for a 60000x60000 picture or an unbounded queue.
 constexpr std::int64_t kAddressSpaceBytes = std::int64_t{6} << 30;
 
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define CINEPIPE_TEST_SANITIZED 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define CINEPIPE_TEST_SANITIZED 1
+#endif
+
+// A sanitizer reserves terabytes of address space for its shadow memory, so under one the
+// bound is the sanitizer's own resident-memory limit instead (the same figure).
+std::string memory_limit() {
+#ifdef CINEPIPE_TEST_SANITIZED
+    const std::string mb = std::to_string(kAddressSpaceBytes >> 20);
+    return "export ASAN_OPTIONS=\"${ASAN_OPTIONS:+$ASAN_OPTIONS:}hard_rss_limit_mb=" + mb +
+           "\" TSAN_OPTIONS=\"${TSAN_OPTIONS:+$TSAN_OPTIONS:}hard_rss_limit_mb=" + mb + "\"; ";
+#else
+    return "ulimit -v " + std::to_string(kAddressSpaceBytes / 1024) + "; ";
+#endif
+}
+
 struct Case {
     std::string name;
     std::string path;
@@ -66,9 +87,8 @@ class MalformedMedia : public ::testing::Test {
 
     // `cinepipe ARGS` under the time and address-space limits.
     static test::CommandResult limited(const std::string& args) {
-        return test::run_command("ulimit -v " + std::to_string(kAddressSpaceBytes / 1024) +
-                                 "; timeout " + std::to_string(kSecondsPerRun) + " " +
-                                 quote(test::kCinepipe) + " " + args + " 2>&1");
+        return test::run_command(memory_limit() + "timeout " + std::to_string(kSecondsPerRun) +
+                                 " " + quote(test::kCinepipe) + " " + args + " 2>&1");
     }
 
     // Runs probe and qc on `c` and checks the outcome; returns qc's exit code.
