@@ -4,7 +4,9 @@
 
 #include <array>
 #include <cstdlib>
+#include <cstring>
 #include <mutex>
+#include <type_traits>
 #include <utility>
 
 namespace cinepipe::av {
@@ -126,18 +128,116 @@ PixelFormat nearest_working_format(AVPixelFormat fmt) {
     return PixelFormat::Yuv444p16;
 }
 
+namespace {
+
+// A header is data, not a promise: a damaged one can put any number in libav's colour and
+// field-order fields (ProRes copies its frame header's bytes straight in). Loading such a
+// field as its C enum is undefined, so read the bits as the enum's integer type.
+template <typename Field>
+int raw_value(const Field& field) {
+    std::underlying_type_t<Field> value;
+    std::memcpy(&value, &field, sizeof value);
+    return static_cast<int>(value);
+}
+
+// Each value H.273 names (and the engine's enums spell out); anything else is Unspecified.
+bool named(ColorPrimaries v) {
+    switch (v) {
+        case ColorPrimaries::Bt709:
+        case ColorPrimaries::Unspecified:
+        case ColorPrimaries::Bt470m:
+        case ColorPrimaries::Bt470bg:
+        case ColorPrimaries::Smpte170m:
+        case ColorPrimaries::Smpte240m:
+        case ColorPrimaries::Film:
+        case ColorPrimaries::Bt2020:
+        case ColorPrimaries::Smpte428:
+        case ColorPrimaries::Smpte431:
+        case ColorPrimaries::Smpte432:
+        case ColorPrimaries::Ebu3213:
+            return true;
+    }
+    return false;
+}
+
+bool named(TransferCharacteristic v) {
+    switch (v) {
+        case TransferCharacteristic::Bt709:
+        case TransferCharacteristic::Unspecified:
+        case TransferCharacteristic::Gamma22:
+        case TransferCharacteristic::Gamma28:
+        case TransferCharacteristic::Smpte170m:
+        case TransferCharacteristic::Smpte240m:
+        case TransferCharacteristic::Linear:
+        case TransferCharacteristic::Log:
+        case TransferCharacteristic::LogSqrt:
+        case TransferCharacteristic::Iec61966_2_4:
+        case TransferCharacteristic::Bt1361:
+        case TransferCharacteristic::Srgb:
+        case TransferCharacteristic::Bt2020_10:
+        case TransferCharacteristic::Bt2020_12:
+        case TransferCharacteristic::Pq:
+        case TransferCharacteristic::Smpte428:
+        case TransferCharacteristic::Hlg:
+            return true;
+    }
+    return false;
+}
+
+bool named(MatrixCoefficients v) {
+    switch (v) {
+        case MatrixCoefficients::Rgb:
+        case MatrixCoefficients::Bt709:
+        case MatrixCoefficients::Unspecified:
+        case MatrixCoefficients::Fcc:
+        case MatrixCoefficients::Bt470bg:
+        case MatrixCoefficients::Smpte170m:
+        case MatrixCoefficients::Smpte240m:
+        case MatrixCoefficients::Ycgco:
+        case MatrixCoefficients::Bt2020Ncl:
+        case MatrixCoefficients::Bt2020Cl:
+        case MatrixCoefficients::Smpte2085:
+        case MatrixCoefficients::ChromaDerivedNcl:
+        case MatrixCoefficients::ChromaDerivedCl:
+        case MatrixCoefficients::Ictcp:
+            return true;
+    }
+    return false;
+}
+
+bool named(ColorRange v) {
+    switch (v) {
+        case ColorRange::Unspecified:
+        case ColorRange::Limited:
+        case ColorRange::Full:
+            return true;
+    }
+    return false;
+}
+
+template <typename Tag>
+Tag tag_or_unspecified(int value) {
+    if (value < 0 || value > 255) return Tag::Unspecified;
+    const auto tag = static_cast<Tag>(value);
+    return named(tag) ? tag : Tag::Unspecified;
+}
+
+ColorTags tags_from_raw(int primaries, int transfer, int matrix, int range) {
+    return {tag_or_unspecified<ColorPrimaries>(primaries),
+            tag_or_unspecified<TransferCharacteristic>(transfer),
+            tag_or_unspecified<MatrixCoefficients>(matrix), tag_or_unspecified<ColorRange>(range)};
+}
+
+}  // namespace
+
 ColorTags tags_from(const AVCodecParameters& par) {
-    return {static_cast<ColorPrimaries>(par.color_primaries),
-            static_cast<TransferCharacteristic>(par.color_trc),
-            static_cast<MatrixCoefficients>(par.color_space),
-            static_cast<ColorRange>(par.color_range)};
+    return tags_from_raw(raw_value(par.color_primaries), raw_value(par.color_trc),
+                         raw_value(par.color_space), raw_value(par.color_range));
 }
 
 ColorTags tags_from(const AVFrame& frame) {
-    return {static_cast<ColorPrimaries>(frame.color_primaries),
-            static_cast<TransferCharacteristic>(frame.color_trc),
-            static_cast<MatrixCoefficients>(frame.colorspace),
-            static_cast<ColorRange>(frame.color_range)};
+    return tags_from_raw(raw_value(frame.color_primaries), raw_value(frame.color_trc),
+                         raw_value(frame.colorspace), raw_value(frame.color_range));
 }
 
 void apply_tags(const ColorTags& tags, AVCodecContext& ctx) {
@@ -147,8 +247,8 @@ void apply_tags(const ColorTags& tags, AVCodecContext& ctx) {
     ctx.color_range = static_cast<AVColorRange>(tags.range);
 }
 
-FieldOrder field_order_from(AVFieldOrder order) {
-    switch (order) {
+FieldOrder field_order_from(const AVCodecParameters& par) {
+    switch (raw_value(par.field_order)) {
         case AV_FIELD_PROGRESSIVE:
             return FieldOrder::Progressive;
         case AV_FIELD_TT:

@@ -87,10 +87,11 @@ std::optional<PixelFormat> from_av(AVPixelFormat fmt);
 // The canonical working format that holds `fmt` without loss (bit depth, chroma, alpha).
 PixelFormat nearest_working_format(AVPixelFormat fmt);
 
+// Values a damaged header put outside what H.273 names come back Unspecified.
 ColorTags tags_from(const AVCodecParameters& par);
 ColorTags tags_from(const AVFrame& frame);
 void apply_tags(const ColorTags& tags, AVCodecContext& ctx);
-FieldOrder field_order_from(AVFieldOrder order);
+FieldOrder field_order_from(const AVCodecParameters& par);
 AVFieldOrder to_av(FieldOrder order);
 
 // Silence libav's own stderr chatter unless CINEPIPE_LOG_LEVEL asks for it: the engine

@@ -168,7 +168,7 @@ MediaInfo describe(const std::string& path, const AVFormatContext& fmt, int vide
         v.sample_aspect = sar.num > 0 ? av::to_rational(sar) : Rational{1, 1};
         v.tags = av::tags_from(par);
         if (av::is_full_range_yuvj(pix)) v.tags.range = ColorRange::Full;
-        v.field_order = av::field_order_from(par.field_order);
+        v.field_order = av::field_order_from(par);
         v.frame_count = vst->nb_frames;
         v.duration = stream_duration(*vst);
         if (v.duration <= 0) v.duration = info.duration;

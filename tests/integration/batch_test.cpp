@@ -328,7 +328,9 @@ TEST_F(Batch, ChangedGradeRedoesOnlyThatClipOnResume) {
     ASSERT_EQ(run_cinepipe("batch " + quote(job) + " --progress none").exit_code, 2);
     const auto hashes = [&] {
         std::map<std::string, std::string> m;
-        for (const auto& c : report(d)["clips"])
+        // Held by name: a range-for over a member of a temporary reads freed memory (C++20).
+        const auto r = report(d);
+        for (const auto& c : r["clips"])
             for (const auto& o : c["outputs"]) m[o["path"].get<std::string>()] = o["xxh64"];
         return m;
     };

@@ -214,6 +214,29 @@ TEST_F(MalformedMedia, AbsurdSizesAndRatesInHeaders) {
     }
 }
 
+// ProRes frame headers carry H.273 colour codes as bytes that the decoder copies into libav's
+// enums unchecked. Codes H.273 does not name read as unspecified ("unknown", as ffprobe
+// prints it), never as an out-of-range enum (the sanitizer builds trap that load).
+TEST_F(MalformedMedia, ColourCodesOutsideH273InFrameHeaders) {
+    std::string bytes = bytes_of(base("prores.mov"));
+    int frames = 0;
+    // Each frame: 4-byte size, "icpf", then the header whose bytes 14-16 are the primaries,
+    // transfer and matrix codes.
+    for (std::size_t at = bytes.find("icpf"); at != std::string::npos;
+         at = bytes.find("icpf", at + 4), ++frames)
+        for (std::size_t field = 14; field <= 16; ++field) bytes[at + 4 + field] = '\xfc';
+    ASSERT_EQ(frames, 48);
+    const std::string path = work_ / "colour_codes.mov";
+    write_bytes(path, bytes);
+    const auto probe = limited("probe --json " + quote(path));
+    ASSERT_EQ(probe.exit_code, 0) << probe.output;
+    const auto colour = nlohmann::json::parse(probe.output)["video"]["color"];
+    for (const char* field : {"primaries", "transfer", "matrix"})
+        EXPECT_EQ(colour[field], "unknown") << field << " in " << colour.dump();
+    // The pictures themselves are intact: QC's verdict is the clean clip's.
+    EXPECT_EQ(check({"colour codes 252", path}), check({"clean", base("prores.mov")}));
+}
+
 // Timing damage made by FFmpeg's own bitstream filter on a clean stream copy: QC reports it.
 TEST_F(MalformedMedia, TimestampGapsAndReversals) {
     const std::string gap = work_ / "gap.mkv";
