@@ -26,8 +26,8 @@ case "$mode" in
     # libraries we do not build (each entry says why).
     # intercept_tls_get_addr=0: clang 14's runtime takes a dynamic TLS block whose address
     # ends in 0x010 for a glibc-2.19 header and reads a bogus range from it; LeakSanitizer's
-    # tracer then dies at exit ("Tracer caught signal 11", google/sanitizers#1322). It hit
-    # `grade --preset exr-sequence` (OpenEXR's TLS) every time. The cost: dynamic TLS of
+    # tracer then dies at exit ("Tracer caught signal 11", google/sanitizers#1322). It failed
+    # Deliverables.EveryPresetProbesAsItDeclares on every run. The cost: dynamic TLS of
     # dlopen'd libraries is not scanned for pointers, which could only add a leak report.
     export ASAN_OPTIONS="halt_on_error=1:abort_on_error=0:detect_leaks=1:detect_stack_use_after_return=1:strict_init_order=1:check_initialization_order=1:intercept_tls_get_addr=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
     export LSAN_OPTIONS="suppressions=$supp/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
