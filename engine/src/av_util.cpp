@@ -140,92 +140,19 @@ int raw_value(const Field& field) {
     return static_cast<int>(value);
 }
 
-// Each value H.273 names (and the engine's enums spell out); anything else is Unspecified.
-bool named(ColorPrimaries v) {
-    switch (v) {
-        case ColorPrimaries::Bt709:
-        case ColorPrimaries::Unspecified:
-        case ColorPrimaries::Bt470m:
-        case ColorPrimaries::Bt470bg:
-        case ColorPrimaries::Smpte170m:
-        case ColorPrimaries::Smpte240m:
-        case ColorPrimaries::Film:
-        case ColorPrimaries::Bt2020:
-        case ColorPrimaries::Smpte428:
-        case ColorPrimaries::Smpte431:
-        case ColorPrimaries::Smpte432:
-        case ColorPrimaries::Ebu3213:
-            return true;
-    }
-    return false;
-}
-
-bool named(TransferCharacteristic v) {
-    switch (v) {
-        case TransferCharacteristic::Bt709:
-        case TransferCharacteristic::Unspecified:
-        case TransferCharacteristic::Gamma22:
-        case TransferCharacteristic::Gamma28:
-        case TransferCharacteristic::Smpte170m:
-        case TransferCharacteristic::Smpte240m:
-        case TransferCharacteristic::Linear:
-        case TransferCharacteristic::Log:
-        case TransferCharacteristic::LogSqrt:
-        case TransferCharacteristic::Iec61966_2_4:
-        case TransferCharacteristic::Bt1361:
-        case TransferCharacteristic::Srgb:
-        case TransferCharacteristic::Bt2020_10:
-        case TransferCharacteristic::Bt2020_12:
-        case TransferCharacteristic::Pq:
-        case TransferCharacteristic::Smpte428:
-        case TransferCharacteristic::Hlg:
-            return true;
-    }
-    return false;
-}
-
-bool named(MatrixCoefficients v) {
-    switch (v) {
-        case MatrixCoefficients::Rgb:
-        case MatrixCoefficients::Bt709:
-        case MatrixCoefficients::Unspecified:
-        case MatrixCoefficients::Fcc:
-        case MatrixCoefficients::Bt470bg:
-        case MatrixCoefficients::Smpte170m:
-        case MatrixCoefficients::Smpte240m:
-        case MatrixCoefficients::Ycgco:
-        case MatrixCoefficients::Bt2020Ncl:
-        case MatrixCoefficients::Bt2020Cl:
-        case MatrixCoefficients::Smpte2085:
-        case MatrixCoefficients::ChromaDerivedNcl:
-        case MatrixCoefficients::ChromaDerivedCl:
-        case MatrixCoefficients::Ictcp:
-            return true;
-    }
-    return false;
-}
-
-bool named(ColorRange v) {
-    switch (v) {
-        case ColorRange::Unspecified:
-        case ColorRange::Limited:
-        case ColorRange::Full:
-            return true;
-    }
-    return false;
-}
-
-template <typename Tag>
-Tag tag_or_unspecified(int value) {
-    if (value < 0 || value > 255) return Tag::Unspecified;
-    const auto tag = static_cast<Tag>(value);
-    return named(tag) ? tag : Tag::Unspecified;
+// A code the engine's enum declares (every value H.273 names), else Unspecified.
+template <typename Tag, std::size_t N>
+Tag tag_or_unspecified(int code, const std::array<Tag, N>& declared) {
+    for (const Tag tag : declared)
+        if (static_cast<int>(tag) == code) return tag;
+    return Tag::Unspecified;
 }
 
 ColorTags tags_from_raw(int primaries, int transfer, int matrix, int range) {
-    return {tag_or_unspecified<ColorPrimaries>(primaries),
-            tag_or_unspecified<TransferCharacteristic>(transfer),
-            tag_or_unspecified<MatrixCoefficients>(matrix), tag_or_unspecified<ColorRange>(range)};
+    return {tag_or_unspecified(primaries, kAllColorPrimaries),
+            tag_or_unspecified(transfer, kAllTransferCharacteristics),
+            tag_or_unspecified(matrix, kAllMatrixCoefficients),
+            tag_or_unspecified(range, kAllColorRanges)};
 }
 
 }  // namespace

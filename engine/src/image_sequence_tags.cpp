@@ -60,25 +60,6 @@ std::uint32_t encode_smpte_timecode(const Timecode& tc) {
 
 namespace {
 
-// Every value the enums declare, for the name lookups.
-constexpr std::array kAllPrimaries{
-    ColorPrimaries::Bt709,    ColorPrimaries::Unspecified, ColorPrimaries::Bt470m,
-    ColorPrimaries::Bt470bg,  ColorPrimaries::Smpte170m,   ColorPrimaries::Smpte240m,
-    ColorPrimaries::Film,     ColorPrimaries::Bt2020,      ColorPrimaries::Smpte428,
-    ColorPrimaries::Smpte431, ColorPrimaries::Smpte432,    ColorPrimaries::Ebu3213,
-};
-constexpr std::array kAllTransfers{
-    TransferCharacteristic::Bt709,     TransferCharacteristic::Unspecified,
-    TransferCharacteristic::Gamma22,   TransferCharacteristic::Gamma28,
-    TransferCharacteristic::Smpte170m, TransferCharacteristic::Smpte240m,
-    TransferCharacteristic::Linear,    TransferCharacteristic::Log,
-    TransferCharacteristic::LogSqrt,   TransferCharacteristic::Iec61966_2_4,
-    TransferCharacteristic::Bt1361,    TransferCharacteristic::Srgb,
-    TransferCharacteristic::Bt2020_10, TransferCharacteristic::Bt2020_12,
-    TransferCharacteristic::Pq,        TransferCharacteristic::Smpte428,
-    TransferCharacteristic::Hlg,
-};
-
 bool iequals(std::string_view a, std::string_view b) {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
                return std::tolower(static_cast<unsigned char>(x)) ==
@@ -181,13 +162,13 @@ ColorPrimaries primaries_from_chromaticities(const std::array<float, 8>& xy) {
 }
 
 std::optional<ColorPrimaries> primaries_from_name(std::string_view name) {
-    for (const ColorPrimaries p : kAllPrimaries)
+    for (const ColorPrimaries p : kAllColorPrimaries)
         if (iequals(name, to_string(p))) return p;
     return std::nullopt;
 }
 
 std::optional<TransferCharacteristic> transfer_from_name(std::string_view name) {
-    for (const TransferCharacteristic t : kAllTransfers)
+    for (const TransferCharacteristic t : kAllTransferCharacteristics)
         if (iequals(name, to_string(t))) return t;
     return std::nullopt;
 }

@@ -219,14 +219,18 @@ TEST_F(MalformedMedia, AbsurdSizesAndRatesInHeaders) {
 // enums unchecked. Codes H.273 does not name read as unspecified ("unknown", as ffprobe
 // prints it), never as an out-of-range enum (the sanitizer builds trap that load).
 TEST_F(MalformedMedia, ColourCodesOutsideH273InFrameHeaders) {
-    std::string bytes = bytes_of(base("prores.mov"));
-    int frames = 0;
     // Each frame: 4-byte size, "icpf", then the header whose bytes 14-16 are the primaries,
     // transfer and matrix codes.
-    for (std::size_t at = bytes.find("icpf"); at != std::string::npos;
-         at = bytes.find("icpf", at + 4), ++frames)
-        for (std::size_t field = 14; field <= 16; ++field) bytes[at + 4 + field] = '\xfc';
-    ASSERT_EQ(frames, 48);
+    const auto frame_headers = [](const std::string& b) {
+        std::vector<std::size_t> at;
+        for (std::size_t i = b.find("icpf"); i != std::string::npos; i = b.find("icpf", i + 4))
+            at.push_back(i + 4);
+        return at;
+    };
+    std::string bytes = bytes_of(base("prores.mov"));
+    ASSERT_EQ(frame_headers(bytes).size(), 48u);
+    for (const std::size_t header : frame_headers(bytes))
+        for (std::size_t field = 14; field <= 16; ++field) bytes[header + field] = '\xfc';
     const std::string path = work_ / "colour_codes.mov";
     write_bytes(path, bytes);
     const auto probe = limited("probe --json " + quote(path));
@@ -236,6 +240,18 @@ TEST_F(MalformedMedia, ColourCodesOutsideH273InFrameHeaders) {
         EXPECT_EQ(colour[field], "unknown") << field << " in " << colour.dump();
     // The pictures themselves are intact: QC's verdict is the clean clip's.
     EXPECT_EQ(check({"colour codes 252", path}), check({"clean", base("prores.mov")}));
+    // A master made from it carries no invented code: unspecified (2) in every frame header,
+    // not the damaged 252 passed on (ffprobe prints both as "unknown", so read the bytes).
+    const std::string master = work_ / "colour_codes_master.mov";
+    const auto r =
+        limited("transcode -q " + quote(path) + " -o " + quote(master) + " --codec prores_hq");
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    const std::string out = bytes_of(master);
+    ASSERT_EQ(frame_headers(out).size(), 48u);
+    for (const std::size_t header : frame_headers(out))
+        for (std::size_t field = 14; field <= 16; ++field)
+            EXPECT_EQ(static_cast<unsigned char>(out[header + field]), 2u)
+                << "byte " << field << " of the frame header at " << header;
 }
 
 // Timing damage made by FFmpeg's own bitstream filter on a clean stream copy: QC reports it.

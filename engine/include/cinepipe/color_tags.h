@@ -2,6 +2,7 @@
 // Colour description of a picture. The numeric values are the ITU-T H.273 code points, the
 // same ones containers and codecs store, so they round-trip without translation tables.
 
+#include <array>
 #include <cstdint>
 #include <string>
 
@@ -60,6 +61,44 @@ enum class MatrixCoefficients : std::uint8_t {
 };
 
 enum class ColorRange : std::uint8_t { Unspecified = 0, Limited = 1, Full = 2 };
+
+// Every value each enum declares: the codes a file's tags are checked against (anything else
+// reads as Unspecified) and what name lookups walk. Kept next to the enums they list.
+inline constexpr std::array kAllColorPrimaries{
+    ColorPrimaries::Bt709,    ColorPrimaries::Unspecified, ColorPrimaries::Bt470m,
+    ColorPrimaries::Bt470bg,  ColorPrimaries::Smpte170m,   ColorPrimaries::Smpte240m,
+    ColorPrimaries::Film,     ColorPrimaries::Bt2020,      ColorPrimaries::Smpte428,
+    ColorPrimaries::Smpte431, ColorPrimaries::Smpte432,    ColorPrimaries::Ebu3213,
+};
+inline constexpr std::array kAllTransferCharacteristics{
+    TransferCharacteristic::Bt709,     TransferCharacteristic::Unspecified,
+    TransferCharacteristic::Gamma22,   TransferCharacteristic::Gamma28,
+    TransferCharacteristic::Smpte170m, TransferCharacteristic::Smpte240m,
+    TransferCharacteristic::Linear,    TransferCharacteristic::Log,
+    TransferCharacteristic::LogSqrt,   TransferCharacteristic::Iec61966_2_4,
+    TransferCharacteristic::Bt1361,    TransferCharacteristic::Srgb,
+    TransferCharacteristic::Bt2020_10, TransferCharacteristic::Bt2020_12,
+    TransferCharacteristic::Pq,        TransferCharacteristic::Smpte428,
+    TransferCharacteristic::Hlg,
+};
+inline constexpr std::array kAllMatrixCoefficients{
+    MatrixCoefficients::Rgb,
+    MatrixCoefficients::Bt709,
+    MatrixCoefficients::Unspecified,
+    MatrixCoefficients::Fcc,
+    MatrixCoefficients::Bt470bg,
+    MatrixCoefficients::Smpte170m,
+    MatrixCoefficients::Smpte240m,
+    MatrixCoefficients::Ycgco,
+    MatrixCoefficients::Bt2020Ncl,
+    MatrixCoefficients::Bt2020Cl,
+    MatrixCoefficients::Smpte2085,
+    MatrixCoefficients::ChromaDerivedNcl,
+    MatrixCoefficients::ChromaDerivedCl,
+    MatrixCoefficients::Ictcp,
+};
+inline constexpr std::array kAllColorRanges{ColorRange::Unspecified, ColorRange::Limited,
+                                            ColorRange::Full};
 
 struct ColorTags {
     ColorPrimaries primaries = ColorPrimaries::Unspecified;
